@@ -1,0 +1,149 @@
+//! Hello-world over keep-alive loopback connections: our server against hyper 1.x, same handler,
+//! same client, same run.
+//!
+//! Each iteration is one request/response exchange. With 16 connections the iterations are split
+//! evenly over 16 concurrent client tasks, so the figure is the server's throughput under
+//! concurrency, not the latency of one exchange.
+//!
+//! Run: `cargo bench -p servemux --bench server`
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use servemux::{handler_fn, Server};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+
+const BODY: &[u8] = b"hello, world\n";
+const REQUEST: &[u8] = b"GET /hello HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\n\r\n";
+
+async fn start_ours() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(handler_fn(|w, _r| {
+        Box::pin(async move {
+            let _ = w.write(BODY).await;
+        })
+    }));
+    tokio::spawn(async move { server.serve(listener).await });
+    addr
+}
+
+async fn start_hyper() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = service_fn(|_req| async {
+                    Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from_static(BODY))))
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A keep-alive client connection that sends one request at a time and reads the whole response.
+struct Client {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Client {
+    async fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Client {
+            stream,
+            buf: Vec::with_capacity(4096),
+        }
+    }
+
+    async fn exchange(&mut self) {
+        self.stream.write_all(REQUEST).await.unwrap();
+        loop {
+            if let Some(len) = complete_response(&self.buf) {
+                self.buf.drain(..len);
+                return;
+            }
+            let n = self.stream.read_buf(&mut self.buf).await.unwrap();
+            assert!(n > 0, "server closed the connection");
+        }
+    }
+}
+
+/// Length of the first complete response in `buf` (head plus Content-Length body), if complete.
+fn complete_response(buf: &[u8]) -> Option<usize> {
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut resp = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
+        return None;
+    };
+    assert_eq!(resp.code, Some(200));
+    let len: usize = resp
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
+        .expect("content-length");
+    (buf.len() >= head + len).then_some(head + len)
+}
+
+/// Runs `iters` exchanges spread over `conns` connections and returns the elapsed time.
+async fn run(addr: SocketAddr, conns: usize, iters: u64) -> Duration {
+    let mut clients = Vec::with_capacity(conns);
+    for _ in 0..conns {
+        clients.push(Client::connect(addr).await);
+    }
+    let per_conn = iters.div_ceil(conns as u64);
+    let start = Instant::now();
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| {
+            tokio::spawn(async move {
+                for _ in 0..per_conn {
+                    c.exchange().await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    start.elapsed()
+}
+
+fn hello_world(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let ours = rt.block_on(start_ours());
+    let hyper = rt.block_on(start_hyper());
+
+    let mut group = c.benchmark_group("hello_keepalive");
+    group.throughput(Throughput::Elements(1));
+    for conns in [1usize, 16] {
+        for (name, addr) in [("servemux", ours), ("hyper", hyper)] {
+            group.bench_with_input(BenchmarkId::new(name, conns), &conns, |b, &conns| {
+                b.to_async(&rt).iter_custom(|iters| run(addr, conns, iters));
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, hello_world);
+criterion_main!(benches);

@@ -1,0 +1,45 @@
+//! Limits and timeouts of a [`Server`](crate::Server), with defaults chosen like Go's and hyper's.
+//!
+//! Go leaves most of these unlimited (a zero `ReadHeaderTimeout` means "no timeout"), which is why
+//! every production Go server sets them by hand. We start from values that are safe on the open
+//! internet and let each be changed.
+
+use std::time::Duration;
+
+/// Server limits and timeouts. Build with `Config::default()` and change fields as needed.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Largest request head (request line plus headers). Larger heads get
+    /// `431 Request Header Fields Too Large`. Go's `DefaultMaxHeaderBytes` is 1 MiB.
+    pub max_header_bytes: usize,
+    /// Most header lines in one request head; more get 431 (httparse needs a fixed slot array).
+    pub max_headers: usize,
+    /// Longest request target. Longer targets get `414 URI Too Long`.
+    pub max_uri_len: usize,
+    /// Largest request body. Larger bodies get `413 Payload Too Large`. The body is read into
+    /// memory before the handler runs, so this also bounds memory per connection.
+    pub max_body_bytes: usize,
+    /// Time allowed to read a whole request head once it has started (the slowloris guard).
+    pub read_header_timeout: Duration,
+    /// Time allowed to read a request body once its head has been read.
+    pub read_body_timeout: Duration,
+    /// How long a keep-alive connection may sit idle between requests before it is closed.
+    pub idle_timeout: Duration,
+    /// Time allowed for each write of response bytes to the socket.
+    pub write_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_header_bytes: 1 << 20,
+            max_headers: 128,
+            max_uri_len: 8 * 1024,
+            max_body_bytes: 8 << 20,
+            read_header_timeout: Duration::from_secs(10),
+            read_body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The life of one connection: the counterpart of Go's `(*conn).serve`.
+//!
+//! One tokio task runs [`serve_conn`] for each accepted connection. Its loop is Go's loop:
+//!
+//! ```text
+//!   wait for the first byte ── idle timeout / shutdown ──> close
+//!   read the head ─────────── read-header timeout ───────> close
+//!   validate the head ──────── bad input ─────> 4xx/5xx + close
+//!   (100 Continue) read the body ── too big / malformed ──> 413/400 + close
+//!   run the handler ────────── panic ──────────> 500 + close
+//!   finish the response; keep alive? ── no ──> close
+//!   └── yes: loop
+//! ```
+//!
+//! Requests on one connection are handled one after another, so pipelined requests are answered in
+//! order by construction. When the next request is already in the buffer, the finished response is
+//! not flushed on its own: it shares one socket write with the responses after it.
+
+use std::any::Any;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use http::{Method, StatusCode, Version};
+use tokio::io::AsyncReadExt;
+use tokio::net::tcp::OwnedReadHalf;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use crate::body::{self, BodyError};
+use crate::head::{parse_head, BodyFraming};
+use crate::response::Exchange;
+use crate::server::{ConnState, Phase, Shared};
+use crate::{Request, ResponseWriter};
+
+/// How long we keep reading (and dropping) a client's bytes after answering it with an error, so
+/// the kernel does not reset the connection before the client has read our answer.
+const LINGER: Duration = Duration::from_millis(500);
+
+/// Serves every request on `stream` until the connection should close.
+pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>) {
+    let (mut rd, wr) = stream.into_split();
+    let cfg = &shared.config;
+    let mut w = ResponseWriter::for_socket(wr, cfg.write_timeout, Some(shared.draining.clone()));
+    let mut buf = BytesMut::with_capacity(4096);
+    let mut phase = shared.phase.subscribe();
+    let mut first = true;
+
+    loop {
+        // 1. Wait for the start of a request: idle between requests, or cut by shutdown.
+        if buf.is_empty() {
+            if w.has_unflushed() && w.flush_wire().await.is_err() {
+                return;
+            }
+            if !first {
+                shared.set_state(remote, ConnState::Idle);
+            }
+            if *phase.borrow() != Phase::Running {
+                return;
+            }
+            let wait = if first {
+                cfg.read_header_timeout
+            } else {
+                cfg.idle_timeout
+            };
+            tokio::select! {
+                read = tokio::time::timeout(wait, rd.read_buf(&mut buf)) => match read {
+                    Ok(Ok(n)) if n > 0 => {}
+                    _ => return,
+                },
+                _ = phase.wait_for(|p| *p != Phase::Running) => return,
+            }
+        }
+        first = false;
+        shared.set_state(remote, ConnState::Active);
+
+        // 2. Read and validate the head, within the read-header timeout.
+        let deadline = Instant::now() + cfg.read_header_timeout;
+        let head = loop {
+            match parse_head(&buf, cfg) {
+                Ok(Some((head, len))) => {
+                    buf.advance(len);
+                    break head;
+                }
+                Ok(None) => {
+                    if w.has_unflushed() && w.flush_wire().await.is_err() {
+                        return;
+                    }
+                    match tokio::time::timeout_at(deadline, rd.read_buf(&mut buf)).await {
+                        Ok(Ok(n)) if n > 0 => {}
+                        _ => {
+                            tracing::debug!(%remote, "closing: request head not completed in time");
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(%remote, error = %e, "refusing request head");
+                    w.begin(error_exchange());
+                    w.send_error(e.status, e.reason);
+                    return close_after_error(w, rd).await;
+                }
+            }
+        };
+
+        // 3. Read the body. `Expect: 100-continue` is answered only if the body can be accepted.
+        let exchange = Exchange {
+            is_head: head.method == Method::HEAD,
+            version: head.version,
+            keep_alive: head.keep_alive,
+        };
+        w.begin(exchange);
+        let framing = head.framing;
+        let result = match body::check_declared(framing, cfg.max_body_bytes) {
+            Err(e) => Err(e),
+            Ok(()) => {
+                let wants_continue = head.expect_continue
+                    && head.version == Version::HTTP_11
+                    && framing != BodyFraming::Empty
+                    && buf.is_empty();
+                if wants_continue && w.send_continue().await.is_err() {
+                    return;
+                }
+                let deadline = Instant::now() + cfg.read_body_timeout;
+                let max_trailers = cfg.max_header_bytes;
+                body::read_body(
+                    &mut rd,
+                    &mut buf,
+                    framing,
+                    cfg.max_body_bytes,
+                    max_trailers,
+                    deadline,
+                )
+                .await
+            }
+        };
+        let body = match result {
+            Ok(body) => body,
+            Err(BodyError::Status(status, reason)) => {
+                w.send_error(status, reason);
+                return close_after_error(w, rd).await;
+            }
+            Err(BodyError::Gone) => return,
+        };
+        let request_line = format_request_line(&head.method, &head.target);
+        let mut req = match Request::from_head(head, body, remote) {
+            Ok(req) => req,
+            Err(e) => {
+                w.send_error(e.status, e.reason);
+                return close_after_error(w, rd).await;
+            }
+        };
+
+        // 4. Run the handler. A panic is caught here so it only costs this connection.
+        let close = match catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await {
+            Ok(()) => w.finish(),
+            Err(panic) => {
+                tracing::error!(
+                    %remote,
+                    request = %request_line,
+                    panic = panic_message(&*panic),
+                    "handler panicked"
+                );
+                if !w.is_committed() {
+                    w.send_error(StatusCode::INTERNAL_SERVER_ERROR, "");
+                }
+                true
+            }
+        };
+        drop(req);
+
+        // 5. Close, or loop for the next request (its bytes may already be in `buf`).
+        if close {
+            let _ = w.flush_wire().await;
+            return;
+        }
+    }
+}
+
+/// The request a protocol error answers: we cannot trust its method or version, so we answer as
+/// HTTP/1.1 with a body and close.
+fn error_exchange() -> Exchange {
+    Exchange {
+        is_head: false,
+        version: Version::HTTP_11,
+        keep_alive: false,
+    }
+}
+
+/// Sends the error response, stops writing, and drains what the client still sends for a moment
+/// (Go's `closeWriteAndWait`), so the client sees our answer rather than a reset.
+async fn close_after_error(mut w: ResponseWriter, mut rd: OwnedReadHalf) {
+    if w.flush_wire().await.is_err() {
+        return;
+    }
+    w.shutdown_write().await;
+    let deadline = Instant::now() + LINGER;
+    let mut sink = [0u8; 4096];
+    let mut drained = 0usize;
+    while drained < 256 * 1024 {
+        match tokio::time::timeout_at(deadline, rd.read(&mut sink)).await {
+            Ok(Ok(n)) if n > 0 => drained += n,
+            _ => break,
+        }
+    }
+}
+
+fn format_request_line(method: &Method, target: &str) -> String {
+    let mut line = String::with_capacity(method.as_str().len() + 1 + target.len());
+    line.push_str(method.as_str());
+    line.push(' ');
+    line.push_str(target);
+    line
+}
+
+/// Polls a handler future, turning a panic inside it into an `Err` (like `catch_unwind` for a
+/// closure). The future is dropped after it panicked.
+async fn catch_unwind<F>(mut fut: F) -> Result<F::Output, Box<dyn Any + Send>>
+where
+    F: Future + Unpin,
+{
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut fut).poll(cx))) {
+            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    })
+    .await
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s
+    } else {
+        "non-string panic payload"
+    }
+}
+
+/// Whether a server-wide drain has begun; used by the writer to add `Connection: close`.
+pub(crate) fn is_draining(flag: &std::sync::atomic::AtomicBool) -> bool {
+    flag.load(Ordering::Acquire)
+}

@@ -1,0 +1,298 @@
+//! Turning the bytes of a request head into a validated [`ParsedHead`].
+//!
+//! `httparse` splits the request line and the header lines; this module decides what they mean and
+//! refuses what is ambiguous. Most request-smuggling attacks live in the gap between two servers that
+//! frame the same bytes differently, so every rule here picks the strict reading of RFC 9112:
+//!
+//! - `Transfer-Encoding` and `Content-Length` together: refused (400), never "one wins";
+//! - several `Content-Length` values: allowed only when they are all the same digits;
+//! - any `Transfer-Encoding` other than a single `chunked`: 501, since we cannot find the body's end;
+//! - obs-folded header lines and control bytes in values: refused by httparse and by `HeaderValue`.
+//!
+//! The result is the head plus how the body is framed; the body itself is read by `body`.
+
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode, Version};
+
+use crate::Config;
+
+/// How the request body is delimited on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyFraming {
+    /// No body: neither `Content-Length` nor `Transfer-Encoding`.
+    Empty,
+    /// Exactly this many bytes follow the head.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+}
+
+/// A request head that passed every check, with the facts the connection needs.
+#[derive(Debug)]
+pub struct ParsedHead {
+    pub method: Method,
+    /// The request-target exactly as sent (origin, absolute, authority or asterisk form).
+    pub target: String,
+    pub version: Version,
+    pub headers: HeaderMap,
+    pub framing: BodyFraming,
+    /// Whether the client wants the connection kept open after this exchange.
+    pub keep_alive: bool,
+    /// `Expect: 100-continue` was sent.
+    pub expect_continue: bool,
+}
+
+/// Why a request head was refused, and with which status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadError {
+    pub status: StatusCode,
+    pub reason: &'static str,
+}
+
+impl HeadError {
+    fn new(status: StatusCode, reason: &'static str) -> Self {
+        HeadError { status, reason }
+    }
+    fn bad(reason: &'static str) -> Self {
+        HeadError::new(StatusCode::BAD_REQUEST, reason)
+    }
+}
+
+impl std::fmt::Display for HeadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status, self.reason)
+    }
+}
+
+impl std::error::Error for HeadError {}
+
+/// Header slots kept on the stack; heads with more header lines use a heap array.
+const STACK_HEADERS: usize = 100;
+
+/// Parses a request head from the start of `buf`.
+///
+/// Returns `Ok(None)` when more bytes are needed, `Ok(Some((head, len)))` with the length of the head
+/// in bytes when it is complete, or the error status the client should get.
+pub fn parse_head(buf: &[u8], config: &Config) -> Result<Option<(ParsedHead, usize)>, HeadError> {
+    let mut stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
+    let mut heap;
+    let slots: &mut [httparse::Header<'_>] = if config.max_headers <= STACK_HEADERS {
+        &mut stack[..config.max_headers]
+    } else {
+        heap = vec![httparse::EMPTY_HEADER; config.max_headers];
+        &mut heap
+    };
+    let mut req = httparse::Request::new(slots);
+    let len = match req.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => {
+            check_partial(buf, config)?;
+            return Ok(None);
+        }
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(HeadError::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "too many header lines",
+            ))
+        }
+        Err(httparse::Error::Version) => return Err(version_error(buf)),
+        Err(_) => return Err(HeadError::bad("malformed request line or header")),
+    };
+    if len > config.max_header_bytes {
+        return Err(HeadError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request head too large",
+        ));
+    }
+    // httparse guarantees these are present on a complete parse.
+    let (Some(method), Some(target), Some(minor)) = (req.method, req.path, req.version) else {
+        return Err(HeadError::bad("malformed request line"));
+    };
+    if target.len() > config.max_uri_len {
+        return Err(HeadError::new(
+            StatusCode::URI_TOO_LONG,
+            "request target too long",
+        ));
+    }
+    let method = Method::from_bytes(method.as_bytes()).map_err(|_| HeadError::bad("bad method"))?;
+    let version = if minor == 1 {
+        Version::HTTP_11
+    } else {
+        Version::HTTP_10
+    };
+
+    let mut headers = HeaderMap::with_capacity(req.headers.len());
+    for h in req.headers.iter() {
+        let name = HeaderName::from_bytes(h.name.as_bytes())
+            .map_err(|_| HeadError::bad("invalid header name"))?;
+        let value =
+            HeaderValue::from_bytes(h.value).map_err(|_| HeadError::bad("invalid header value"))?;
+        headers.append(name, value);
+    }
+
+    let framing = body_framing(&headers, version)?;
+    check_host(&headers, version, &method)?;
+    let expect_continue = check_expect(&headers)?;
+    let keep_alive = wants_keep_alive(&headers, version);
+
+    let head = ParsedHead {
+        method,
+        target: target.to_owned(),
+        version,
+        headers,
+        framing,
+        keep_alive,
+        expect_continue,
+    };
+    Ok(Some((head, len)))
+}
+
+/// An incomplete head may already be too big to ever be accepted: say so now instead of
+/// buffering more of it.
+fn check_partial(buf: &[u8], config: &Config) -> Result<(), HeadError> {
+    if buf.len() > config.max_header_bytes {
+        return Err(HeadError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request head too large",
+        ));
+    }
+    // Still inside the request line: the target alone is longer than allowed.
+    let line_so_far = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+    if line_so_far > config.max_uri_len + 32 {
+        return Err(HeadError::new(
+            StatusCode::URI_TOO_LONG,
+            "request target too long",
+        ));
+    }
+    Ok(())
+}
+
+/// httparse only knows HTTP/1.0 and HTTP/1.1. A well-formed `HTTP/2.0` (for example the HTTP/2
+/// connection preface `PRI * HTTP/2.0`) deserves 505; anything else is just malformed.
+fn version_error(buf: &[u8]) -> HeadError {
+    let line_end = buf
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap_or(buf.len());
+    let line = &buf[..line_end];
+    let newer = line
+        .windows(6)
+        .rposition(|w| w.starts_with(b"HTTP/") && matches!(w[5], b'2'..=b'9'))
+        .is_some();
+    if newer {
+        HeadError::new(
+            StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+            "unsupported HTTP version",
+        )
+    } else {
+        HeadError::bad("malformed HTTP version")
+    }
+}
+
+/// Decides how the body is delimited (RFC 9112 section 6.3), refusing every ambiguous case.
+fn body_framing(headers: &HeaderMap, version: Version) -> Result<BodyFraming, HeadError> {
+    let has_te = headers.contains_key(header::TRANSFER_ENCODING);
+    let has_cl = headers.contains_key(header::CONTENT_LENGTH);
+    if has_te {
+        if has_cl {
+            return Err(HeadError::bad("both Transfer-Encoding and Content-Length"));
+        }
+        if version == Version::HTTP_10 {
+            return Err(HeadError::bad("Transfer-Encoding in an HTTP/1.0 request"));
+        }
+        let mut values = headers.get_all(header::TRANSFER_ENCODING).iter();
+        let (Some(only), None) = (values.next(), values.next()) else {
+            return Err(unsupported_te());
+        };
+        let is_chunked = only
+            .to_str()
+            .map(|s| s.trim().eq_ignore_ascii_case("chunked"))
+            .unwrap_or(false);
+        return if is_chunked {
+            Ok(BodyFraming::Chunked)
+        } else {
+            Err(unsupported_te())
+        };
+    }
+    if has_cl {
+        return content_length(headers).map(|n| match n {
+            0 => BodyFraming::Empty,
+            n => BodyFraming::Length(n),
+        });
+    }
+    Ok(BodyFraming::Empty)
+}
+
+fn unsupported_te() -> HeadError {
+    HeadError::new(StatusCode::NOT_IMPLEMENTED, "unsupported Transfer-Encoding")
+}
+
+/// Every `Content-Length` value (repeated headers and comma lists alike) must be the same run of
+/// digits: no sign, no spaces inside, no overflow.
+fn content_length(headers: &HeaderMap) -> Result<u64, HeadError> {
+    let mut found: Option<u64> = None;
+    for value in headers.get_all(header::CONTENT_LENGTH) {
+        let text = value
+            .to_str()
+            .map_err(|_| HeadError::bad("bad Content-Length"))?;
+        for part in text.split(',') {
+            let n = parse_digits(part.trim()).ok_or(HeadError::bad("bad Content-Length"))?;
+            match found {
+                Some(prev) if prev != n => {
+                    return Err(HeadError::bad("differing Content-Length values"))
+                }
+                _ => found = Some(n),
+            }
+        }
+    }
+    found.ok_or(HeadError::bad("bad Content-Length"))
+}
+
+/// Parses a non-empty string of ASCII digits; `u64::from_str` alone would accept a leading `+`.
+pub(crate) fn parse_digits(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// HTTP/1.1 requires exactly one `Host` header (RFC 9112 section 3.2); Go answers 400 otherwise.
+fn check_host(headers: &HeaderMap, version: Version, method: &Method) -> Result<(), HeadError> {
+    let mut hosts = headers.get_all(header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (Some(_), Some(_)) => Err(HeadError::bad("too many Host headers")),
+        (None, _) if version == Version::HTTP_11 && method != Method::CONNECT => {
+            Err(HeadError::bad("missing required Host header"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `Expect: 100-continue` is honoured; any other expectation gets 417, as in Go.
+fn check_expect(headers: &HeaderMap) -> Result<bool, HeadError> {
+    match headers.get(header::EXPECT) {
+        None => Ok(false),
+        Some(v) if v.as_bytes().eq_ignore_ascii_case(b"100-continue") => Ok(true),
+        Some(_) => Err(HeadError::new(
+            StatusCode::EXPECTATION_FAILED,
+            "unsupported Expect",
+        )),
+    }
+}
+
+/// HTTP/1.1 connections persist unless the client says `close`; HTTP/1.0 ones close unless it says
+/// `keep-alive`.
+fn wants_keep_alive(headers: &HeaderMap, version: Version) -> bool {
+    let has_token = |token: &str| {
+        headers.get_all(header::CONNECTION).iter().any(|v| {
+            v.to_str()
+                .map(|s| s.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+                .unwrap_or(false)
+        })
+    };
+    if version == Version::HTTP_11 {
+        !has_token("close")
+    } else {
+        has_token("keep-alive")
+    }
+}

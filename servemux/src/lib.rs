@@ -1,0 +1,44 @@
+//! # servemux — Go's `net/http` server layer, rebuilt on tokio
+//!
+//! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
+//! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
+//!
+//! It mirrors four pieces of Go's `net/http`:
+//!
+//! | Go                                   | here                                   |
+//! | ------------------------------------ | -------------------------------------- |
+//! | `http.Handler`, `http.HandlerFunc`   | [`Handler`], [`handler_fn`]            |
+//! | `*http.Request`                      | [`Request`]                            |
+//! | `http.ResponseWriter` (`*response`)  | [`ResponseWriter`]                     |
+//! | `http.Server`, `Serve`, `conn.serve` | [`Server`], [`Server::serve`], `conn`  |
+//!
+//! The request head is parsed by `httparse`; everything around it (framing the body, deciding
+//! whether the connection lives on, writing the response) is in this crate, one idea per module:
+//!
+//! - `config`   — the limits and timeouts, with their defaults;
+//! - `head`     — turning bytes into a validated request head (or the 4xx/5xx it deserves);
+//! - `body`     — reading a `Content-Length` or chunked body without ever over-reading;
+//! - `request`  — the [`Request`] handed to handlers;
+//! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
+//! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
+//! - `server`   — the accept loop, connection states and graceful shutdown.
+
+mod body;
+mod config;
+mod conn;
+mod date;
+mod handler;
+mod head;
+mod request;
+mod response;
+mod server;
+
+pub use config::Config;
+pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
+pub use head::{parse_head, HeadError, ParsedHead};
+pub use request::{Request, RequestError};
+pub use response::ResponseWriter;
+pub use server::{ConnState, ConnStateHook, Server, ShutdownError};
+
+/// Re-exported so users name the same `Method`, `StatusCode` and `HeaderMap` types we do.
+pub use http;

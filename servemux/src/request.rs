@@ -1,0 +1,327 @@
+//! The request handed to handlers: Go's `*http.Request`.
+//!
+//! The head has been validated by `head` and the body has been read in full by `body` before a
+//! handler sees the request, so every accessor here is a cheap, infallible look-up. Reading the body
+//! up front (bounded by [`Config::max_body_bytes`](crate::Config)) keeps handlers simple and makes
+//! request smuggling impossible by construction: the connection always knows where the next request
+//! starts before the handler runs.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use bytes::Bytes;
+use http::{header, HeaderMap, Method, Version};
+
+use crate::head::{HeadError, ParsedHead};
+
+/// One HTTP request.
+#[derive(Debug)]
+pub struct Request {
+    method: Method,
+    target: String,
+    version: Version,
+    headers: HeaderMap,
+    /// Percent-decoded path, as Go's `r.URL.Path`.
+    path: String,
+    /// Byte range of the still-encoded path inside `target` (Go's `EscapedPath()`).
+    raw_path: (usize, usize),
+    /// Byte range of the query (without `?`) inside `target`.
+    raw_query: (usize, usize),
+    host: String,
+    remote_addr: SocketAddr,
+    body: Bytes,
+}
+
+/// A request could not be built from the parts given to [`Request::new`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError(pub &'static str);
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid request: {}", self.0)
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+impl Request {
+    /// Builds a request outside a server, for tests and benches (like Go's `httptest.NewRequest`).
+    ///
+    /// `target` is an origin-form (`/a?b=c`) or absolute-form (`http://host/a`) request target.
+    pub fn new(method: Method, target: &str) -> Result<Request, RequestError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::HOST,
+            header::HeaderValue::from_static("example.com"),
+        );
+        let remote = SocketAddr::from((Ipv4Addr::LOCALHOST, 1234));
+        Request::build(
+            method,
+            target.to_owned(),
+            Version::HTTP_11,
+            headers,
+            Bytes::new(),
+            remote,
+        )
+        .map_err(|e| RequestError(e.reason))
+    }
+
+    /// Replaces the body (for tests and benches built with [`Request::new`]).
+    pub fn with_body(mut self, body: impl Into<Bytes>) -> Request {
+        self.body = body.into();
+        self
+    }
+
+    /// Replaces the headers (for tests and benches built with [`Request::new`]); the host is
+    /// taken from the new `Host` header unless the target was in absolute form.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Request {
+        if !self.target.contains("://") {
+            self.host = host_header(&headers);
+        }
+        self.headers = headers;
+        self
+    }
+
+    pub(crate) fn from_head(
+        head: ParsedHead,
+        body: Bytes,
+        remote_addr: SocketAddr,
+    ) -> Result<Request, HeadError> {
+        Request::build(
+            head.method,
+            head.target,
+            head.version,
+            head.headers,
+            body,
+            remote_addr,
+        )
+    }
+
+    fn build(
+        method: Method,
+        target: String,
+        version: Version,
+        headers: HeaderMap,
+        body: Bytes,
+        remote_addr: SocketAddr,
+    ) -> Result<Request, HeadError> {
+        let parts = split_target(&target, &method)?;
+        let path = decode_path(&target[parts.path.0..parts.path.1])?;
+        let host = match parts.authority {
+            Some((a, b)) => target[a..b].to_owned(),
+            None => host_header(&headers),
+        };
+        Ok(Request {
+            method,
+            version,
+            headers,
+            path,
+            raw_path: parts.path,
+            raw_query: parts.query,
+            host,
+            remote_addr,
+            body,
+            target,
+        })
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The request-target exactly as it appeared in the request line (Go's `RequestURI`).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The protocol version (HTTP/1.0 or HTTP/1.1).
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The percent-decoded path (Go's `r.URL.Path`). Routers match on this.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The path as sent, still percent-encoded (Go's `r.URL.EscapedPath()`).
+    pub fn raw_path(&self) -> &str {
+        &self.target[self.raw_path.0..self.raw_path.1]
+    }
+
+    /// The query string without the `?` (Go's `r.URL.RawQuery`).
+    pub fn raw_query(&self) -> &str {
+        &self.target[self.raw_query.0..self.raw_query.1]
+    }
+
+    /// The query decoded into key/value pairs, in order (Go's `r.URL.Query()`).
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.raw_query().as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// The first value of query parameter `key`, decoded (Go's `r.URL.Query().Get(key)`, but
+    /// telling "absent" apart from "empty").
+    pub fn query(&self, key: &str) -> Option<String> {
+        form_urlencoded::parse(self.raw_query().as_bytes())
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request headers, mutable (middleware may rewrite them).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// The host the request is for: the authority of an absolute-form target, else the `Host`
+    /// header, port included (Go's `r.Host`).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The peer's address (Go's `r.RemoteAddr`).
+    pub fn remote_addr(&self) -> SocketAddr {
+        self.remote_addr
+    }
+
+    /// The whole request body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as shared bytes (cheap to clone).
+    pub fn body_bytes(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+fn host_header(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Where the pieces of a request target lie, as byte ranges into it.
+struct TargetParts {
+    authority: Option<(usize, usize)>,
+    path: (usize, usize),
+    query: (usize, usize),
+}
+
+/// Splits the four request-target forms of RFC 9112 section 3.2.
+fn split_target(target: &str, method: &Method) -> Result<TargetParts, HeadError> {
+    let end = target.len();
+    let path_and_query = |start: usize, authority| {
+        let q = target[start..].find('?').map(|i| start + i);
+        TargetParts {
+            authority,
+            path: (start, q.unwrap_or(end)),
+            query: q.map_or((end, end), |q| (q + 1, end)),
+        }
+    };
+    if target.starts_with('/') {
+        return Ok(path_and_query(0, None));
+    }
+    if target == "*" && method == Method::OPTIONS {
+        return Ok(TargetParts {
+            authority: None,
+            path: (0, 1),
+            query: (1, 1),
+        });
+    }
+    if *method == Method::CONNECT && !target.contains('/') && !target.is_empty() {
+        return Ok(TargetParts {
+            authority: Some((0, end)),
+            path: (end, end),
+            query: (end, end),
+        });
+    }
+    if let Some(scheme_end) = target.find("://") {
+        let scheme = &target[..scheme_end];
+        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            let a = scheme_end + 3;
+            let b = target[a..].find(['/', '?']).map_or(end, |i| a + i);
+            if a == b {
+                return Err(HeadError {
+                    status: http::StatusCode::BAD_REQUEST,
+                    reason: "absolute-form target without a host",
+                });
+            }
+            return Ok(path_and_query(b, Some((a, b))));
+        }
+    }
+    Err(HeadError {
+        status: http::StatusCode::BAD_REQUEST,
+        reason: "invalid request target",
+    })
+}
+
+/// Percent-decodes a path. Like Go's `url.ParseRequestURI`, a `%` not followed by two hex digits is
+/// an error; unlike Go (whose strings are bytes) the result must also be UTF-8.
+fn decode_path(raw: &str) -> Result<String, HeadError> {
+    let bad = |reason| HeadError {
+        status: http::StatusCode::BAD_REQUEST,
+        reason,
+    };
+    if raw.is_empty() {
+        return Ok("/".to_owned());
+    }
+    if !raw.contains('%') {
+        return Ok(raw.to_owned());
+    }
+    let bytes = raw.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'%' {
+            let ok = bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            if !ok {
+                return Err(bad("invalid URL escape"));
+            }
+        }
+    }
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| bad("path is not UTF-8 after decoding"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_form_splits_path_and_query() {
+        let r = Request::new(Method::GET, "/a%20b/c?x=1&y=%41").unwrap();
+        assert_eq!(r.path(), "/a b/c");
+        assert_eq!(r.raw_path(), "/a%20b/c");
+        assert_eq!(r.raw_query(), "x=1&y=%41");
+        assert_eq!(r.query("y").as_deref(), Some("A"));
+        assert_eq!(r.host(), "example.com");
+    }
+
+    #[test]
+    fn absolute_form_takes_host_from_target() {
+        let r = Request::new(Method::GET, "http://other.org:8080/p?q").unwrap();
+        assert_eq!(r.host(), "other.org:8080");
+        assert_eq!(r.path(), "/p");
+        assert_eq!(r.raw_query(), "q");
+        let r = Request::new(Method::GET, "http://other.org").unwrap();
+        assert_eq!(r.path(), "/");
+    }
+
+    #[test]
+    fn bad_targets_are_refused() {
+        assert!(Request::new(Method::GET, "a/b").is_err());
+        assert!(Request::new(Method::GET, "/%zz").is_err());
+        assert!(Request::new(Method::GET, "/%ff").is_err());
+        assert!(Request::new(Method::GET, "http:///x").is_err());
+    }
+}

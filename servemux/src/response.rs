@@ -1,0 +1,470 @@
+//! The response writer: Go's `http.ResponseWriter` (its `*response` and `chunkWriter`).
+//!
+//! A handler sets headers, optionally calls [`write_header`](ResponseWriter::write_header), then
+//! writes body bytes. Like Go, we hold back the first [`BUFFER_BEFORE_CHUNKING`] bytes of body:
+//!
+//! - if the handler finishes within that buffer, we know the whole body and send `Content-Length`;
+//! - if it writes more (or calls [`flush`](ResponseWriter::flush)), the head goes out with
+//!   `Transfer-Encoding: chunked` (HTTP/1.1) or the body runs to connection close (HTTP/1.0);
+//! - if the handler declared its own `Content-Length`, the body is streamed raw and checked against it.
+//!
+//! No body is ever sent for HEAD requests or for 1xx, 204 and 304 responses.
+//!
+//! The same writer also works without a socket, as a recorder (Go's `httptest.ResponseRecorder`),
+//! which is how routers are unit-tested and benchmarked without the network.
+
+use std::io;
+use std::io::Write as _;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{StatusCode, Version};
+use tokio::io::AsyncWriteExt;
+use tokio::net::tcp::OwnedWriteHalf;
+
+use crate::date;
+
+/// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
+pub const BUFFER_BEFORE_CHUNKING: usize = 2048;
+
+/// Wire bytes gathered before a socket write is forced.
+const WIRE_FLUSH_AT: usize = 16 * 1024;
+
+/// Where committed bytes go.
+enum Output {
+    Socket(OwnedWriteHalf),
+    /// In memory: the body is kept de-chunked so tests can read it.
+    Recorder(Vec<u8>),
+}
+
+/// How the committed body is framed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Framing {
+    /// The status or method allows no body.
+    NoBody,
+    /// `Content-Length` declared; this many bytes may still be written.
+    Length(u64),
+    Chunked,
+    /// HTTP/1.0 streaming: the body ends when the connection closes.
+    UntilClose,
+}
+
+/// What the writer must know about the request it answers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Exchange {
+    pub is_head: bool,
+    pub version: Version,
+    pub keep_alive: bool,
+}
+
+/// Writes one response; reused for every request on a connection.
+pub struct ResponseWriter {
+    output: Output,
+    /// Committed wire bytes not yet written to the socket.
+    wire: Vec<u8>,
+    headers: HeaderMap,
+    status: Option<StatusCode>,
+    /// Body bytes written before commit.
+    pending: Vec<u8>,
+    /// Body length seen for a HEAD request (the bytes themselves are dropped).
+    head_len: u64,
+    committed: Option<Framing>,
+    exchange: Exchange,
+    /// Set by the server while it shuts down: every response then closes its connection.
+    server_draining: Option<Arc<AtomicBool>>,
+    /// The connection must close after this response.
+    close_after: bool,
+    write_timeout: Duration,
+    body_written: u64,
+}
+
+impl ResponseWriter {
+    pub(crate) fn for_socket(
+        out: OwnedWriteHalf,
+        write_timeout: Duration,
+        draining: Option<Arc<AtomicBool>>,
+    ) -> Self {
+        let mut w = Self::with_output(Output::Socket(out), write_timeout);
+        w.server_draining = draining;
+        w
+    }
+
+    /// A writer that records the response in memory, like Go's `httptest.NewRecorder()`.
+    ///
+    /// It answers a keep-alive HTTP/1.1 GET; see [`recorded_body`](Self::recorded_body).
+    pub fn recorder() -> Self {
+        Self::with_output(Output::Recorder(Vec::new()), Duration::MAX)
+    }
+
+    fn with_output(output: Output, write_timeout: Duration) -> Self {
+        ResponseWriter {
+            output,
+            wire: Vec::with_capacity(1024),
+            headers: HeaderMap::new(),
+            status: None,
+            pending: Vec::new(),
+            head_len: 0,
+            committed: None,
+            exchange: Exchange {
+                is_head: false,
+                version: Version::HTTP_11,
+                keep_alive: true,
+            },
+            server_draining: None,
+            close_after: false,
+            write_timeout,
+            body_written: 0,
+        }
+    }
+
+    /// Prepares the writer for the next request on the connection.
+    pub(crate) fn begin(&mut self, exchange: Exchange) {
+        self.headers.clear();
+        self.status = None;
+        self.pending.clear();
+        self.head_len = 0;
+        self.committed = None;
+        self.exchange = exchange;
+        self.close_after = false;
+        self.body_written = 0;
+        if let Output::Recorder(body) = &mut self.output {
+            body.clear();
+        }
+    }
+
+    /// The response headers. Changes take effect until the head is committed (the first flush).
+    pub fn header(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The response headers, mutable (Go's `w.Header()`).
+    pub fn header_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// Sets the status code (Go's `WriteHeader`). Only the first call counts; later calls are
+    /// logged and ignored, as Go logs "superfluous response.WriteHeader call".
+    pub fn write_header(&mut self, status: StatusCode) {
+        if let Some(prev) = self.status {
+            tracing::warn!(%prev, ignored = %status, "superfluous write_header call");
+            return;
+        }
+        self.status = Some(status);
+    }
+
+    /// The status sent or to be sent: 200 unless [`write_header`](Self::write_header) said otherwise.
+    pub fn status(&self) -> StatusCode {
+        self.status.unwrap_or(StatusCode::OK)
+    }
+
+    /// Whether `write_header` was called or body bytes were written.
+    pub fn wrote_header(&self) -> bool {
+        self.status.is_some()
+    }
+
+    /// Whether the head has already been handed to the connection (it can no longer change).
+    pub fn is_committed(&self) -> bool {
+        self.committed.is_some()
+    }
+
+    /// Body bytes the handler has written so far.
+    pub fn bytes_written(&self) -> u64 {
+        self.body_written
+    }
+
+    /// Writes body bytes (Go's `Write`). The first write without a status sends 200.
+    ///
+    /// Fails for responses that allow no body (1xx, 204, 304), when more bytes are written than a
+    /// declared `Content-Length`, and when the socket write fails or times out.
+    pub async fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        if self.status.is_none() {
+            self.status = Some(StatusCode::OK);
+        }
+        if !status_allows_body(self.status()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the response status does not allow a body",
+            ));
+        }
+        self.body_written += data.len() as u64;
+        if self.exchange.is_head {
+            self.head_len += data.len() as u64;
+            return Ok(());
+        }
+        match self.committed {
+            None => {
+                self.pending.extend_from_slice(data);
+                if self.pending.len() > BUFFER_BEFORE_CHUNKING {
+                    self.commit(false);
+                    self.flush_wire().await?;
+                }
+                Ok(())
+            }
+            Some(_) => {
+                self.send_body(data)?;
+                if self.wire.len() >= WIRE_FLUSH_AT {
+                    self.flush_wire().await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends everything written so far to the client (Go's `Flusher.Flush`). The head is committed
+    /// first, so after a flush the body is streamed (chunked on HTTP/1.1).
+    pub async fn flush(&mut self) -> io::Result<()> {
+        if self.committed.is_none() {
+            if self.status.is_none() {
+                self.status = Some(StatusCode::OK);
+            }
+            self.commit(false);
+        }
+        self.flush_wire().await
+    }
+
+    /// Ends the response after the handler returned (Go's `finishRequest`). Returns whether the
+    /// connection must close afterwards. The wire bytes are left for the connection to flush, so
+    /// that pipelined responses can share one socket write.
+    pub(crate) fn finish(&mut self) -> bool {
+        match self.committed {
+            None => self.commit(true),
+            Some(Framing::Chunked) => self.wire.extend_from_slice(b"0\r\n\r\n"),
+            // The handler promised more bytes than it wrote: the client would wait forever.
+            Some(Framing::Length(remaining)) if remaining > 0 => self.close_after = true,
+            Some(_) => {}
+        }
+        self.close_after
+    }
+
+    /// Commits the head. `finished` tells whether the handler is done, in which case the body is
+    /// fully known and gets a `Content-Length`.
+    fn commit(&mut self, finished: bool) {
+        let status = self.status();
+        let allows_body = status_allows_body(status);
+        let declared = self
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| crate::head::parse_digits(s.trim()));
+        if !allows_body {
+            self.headers.remove(header::CONTENT_LENGTH);
+            self.headers.remove(header::TRANSFER_ENCODING);
+        } else if declared.is_none() {
+            // A malformed Content-Length from the handler must not reach the wire.
+            self.headers.remove(header::CONTENT_LENGTH);
+        }
+        let known_len = if self.exchange.is_head {
+            self.head_len
+        } else {
+            self.pending.len() as u64
+        };
+        let mut framing = if !allows_body {
+            Framing::NoBody
+        } else if let Some(n) = declared {
+            Framing::Length(n)
+        } else if finished {
+            if !(self.exchange.is_head && known_len == 0) {
+                self.headers
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(known_len));
+            }
+            Framing::Length(known_len)
+        } else if self.exchange.version == Version::HTTP_11 {
+            self.headers.insert(
+                header::TRANSFER_ENCODING,
+                HeaderValue::from_static("chunked"),
+            );
+            Framing::Chunked
+        } else {
+            self.close_after = true;
+            Framing::UntilClose
+        };
+        if self.exchange.is_head && framing != Framing::NoBody {
+            framing = Framing::NoBody;
+        }
+
+        let handler_says_close = self
+            .headers
+            .get(header::CONNECTION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
+        let draining = self
+            .server_draining
+            .as_deref()
+            .is_some_and(crate::conn::is_draining);
+        self.close_after |= !self.exchange.keep_alive || draining || handler_says_close;
+        if self.close_after {
+            self.headers
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        } else if self.exchange.version == Version::HTTP_10 {
+            self.headers
+                .insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
+        }
+
+        self.committed = Some(framing);
+        if let Output::Socket(_) = self.output {
+            self.write_head(status);
+        }
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            // Cannot fail: a fresh Length(n) always admits the n pending bytes.
+            let _ = self.send_body(&pending);
+        }
+        self.pending = pending;
+        self.pending.clear();
+    }
+
+    fn write_head(&mut self, status: StatusCode) {
+        let version = if self.exchange.version == Version::HTTP_10 {
+            "HTTP/1.0 "
+        } else {
+            "HTTP/1.1 "
+        };
+        let wire = &mut self.wire;
+        wire.extend_from_slice(version.as_bytes());
+        wire.extend_from_slice(status.as_str().as_bytes());
+        wire.push(b' ');
+        wire.extend_from_slice(status.canonical_reason().unwrap_or("Unknown").as_bytes());
+        wire.extend_from_slice(b"\r\n");
+        for (name, value) in self.headers.iter() {
+            wire.extend_from_slice(name.as_str().as_bytes());
+            wire.extend_from_slice(b": ");
+            wire.extend_from_slice(value.as_bytes());
+            wire.extend_from_slice(b"\r\n");
+        }
+        if !self.headers.contains_key(header::DATE) {
+            wire.extend_from_slice(b"date: ");
+            date::append_now(wire);
+            wire.extend_from_slice(b"\r\n");
+        }
+        wire.extend_from_slice(b"\r\n");
+    }
+
+    /// Frames committed body bytes onto the wire (or into the recording).
+    fn send_body(&mut self, data: &[u8]) -> io::Result<()> {
+        let Some(framing) = self.committed else {
+            return Ok(());
+        };
+        if data.is_empty() {
+            return Ok(());
+        }
+        let bytes = match framing {
+            Framing::NoBody => return Ok(()),
+            Framing::Length(remaining) => {
+                if data.len() as u64 > remaining {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "wrote more than the declared Content-Length",
+                    ));
+                }
+                self.committed = Some(Framing::Length(remaining - data.len() as u64));
+                data
+            }
+            Framing::Chunked | Framing::UntilClose => data,
+        };
+        match &mut self.output {
+            Output::Recorder(body) => body.extend_from_slice(bytes),
+            Output::Socket(_) if framing == Framing::Chunked => {
+                let _ = write!(self.wire, "{:x}\r\n", bytes.len());
+                self.wire.extend_from_slice(bytes);
+                self.wire.extend_from_slice(b"\r\n");
+            }
+            Output::Socket(_) => self.wire.extend_from_slice(bytes),
+        }
+        Ok(())
+    }
+
+    /// Writes the gathered wire bytes to the socket, bounded by the write timeout.
+    pub(crate) async fn flush_wire(&mut self) -> io::Result<()> {
+        let Output::Socket(sock) = &mut self.output else {
+            self.wire.clear();
+            return Ok(());
+        };
+        if self.wire.is_empty() {
+            return Ok(());
+        }
+        let res = tokio::time::timeout(self.write_timeout, sock.write_all(&self.wire)).await;
+        self.wire.clear();
+        match res {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "write timeout")),
+        }
+    }
+
+    /// Sends a complete plain-text response outside any handler: used for protocol errors
+    /// (400, 413, ...) and for handler panics. Discards anything the handler had buffered.
+    pub(crate) fn send_error(&mut self, status: StatusCode, detail: &str) {
+        self.headers.clear();
+        self.pending.clear();
+        self.status = Some(status);
+        self.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        self.headers
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        let reason = status.canonical_reason().unwrap_or("");
+        let body = if detail.is_empty() {
+            format!("{} {}", status.as_str(), reason)
+        } else {
+            format!("{} {}: {}", status.as_str(), reason, detail)
+        };
+        if !self.exchange.is_head {
+            self.pending.extend_from_slice(body.as_bytes());
+        }
+        self.committed = None;
+        self.commit(true);
+    }
+
+    /// Writes `100 Continue` straight away, so a client waiting on `Expect: 100-continue` sends
+    /// its body.
+    pub(crate) async fn send_continue(&mut self) -> io::Result<()> {
+        self.wire
+            .extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+        self.flush_wire().await
+    }
+
+    /// The body recorded by a [`recorder`](Self::recorder) writer (empty for socket writers). Call
+    /// [`finish_recording`](Self::finish_recording) first so that a handler's buffered bytes count.
+    pub fn recorded_body(&self) -> &[u8] {
+        match &self.output {
+            Output::Recorder(body) => body,
+            Output::Socket(_) => &[],
+        }
+    }
+
+    /// Ends a recorded response as the server would when the handler returns: buffered body bytes
+    /// are committed and `Content-Length` is set.
+    pub fn finish_recording(&mut self) {
+        self.finish();
+    }
+
+    /// Resets a recorder for the next request (benches reuse one writer).
+    pub fn reset_recorder(&mut self) {
+        let exchange = Exchange {
+            is_head: false,
+            version: Version::HTTP_11,
+            keep_alive: true,
+        };
+        self.begin(exchange);
+    }
+
+    /// Half-closes the socket after an error response (our side is done talking).
+    pub(crate) async fn shutdown_write(&mut self) {
+        if let Output::Socket(sock) = &mut self.output {
+            let _ = sock.shutdown().await;
+        }
+    }
+
+    pub(crate) fn has_unflushed(&self) -> bool {
+        !self.wire.is_empty()
+    }
+}
+
+/// RFC 9110: 1xx, 204 and 304 responses never carry a body.
+fn status_allows_body(status: StatusCode) -> bool {
+    !(status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED)
+}

@@ -1,0 +1,240 @@
+//! The accept loop, connection states and graceful shutdown: Go's `http.Server`.
+//!
+//! [`Server::serve`] accepts connections and spawns one task per connection (`conn::serve_conn`),
+//! as Go starts one goroutine per connection. [`Server::shutdown`] is Go's `Shutdown`: stop
+//! accepting, close idle connections, let in-flight requests finish (their responses carry
+//! `Connection: close`), and wait, up to a deadline after which the remaining connections are cut.
+//!
+//! A `Server` is a cheap handle (`Clone`): the same server may serve several listeners at once,
+//! and any clone may shut it down.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
+
+use crate::{Config, Handler};
+
+/// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnState {
+    /// Just accepted; no request byte read yet.
+    New,
+    /// A request is being read or served.
+    Active,
+    /// Between requests, waiting for the next one.
+    Idle,
+    /// Closed; reported once, last.
+    Closed,
+}
+
+/// Called on every connection state change (Go's `Server.ConnState`).
+pub type ConnStateHook = Arc<dyn Fn(SocketAddr, ConnState) + Send + Sync>;
+
+/// The server's phase, watched by the accept loops and every connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Running,
+    /// Shutting down: no new connections, idle ones close, active ones finish.
+    Draining,
+    /// The shutdown deadline passed: every connection is cut now.
+    Forced,
+}
+
+/// State shared by the server handle, its accept loops and its connections.
+pub(crate) struct Shared {
+    pub handler: Arc<dyn Handler>,
+    pub config: Config,
+    pub phase: watch::Sender<Phase>,
+    /// Mirrors `phase != Running` for the response writer's cheap check.
+    pub draining: Arc<AtomicBool>,
+    open: AtomicUsize,
+    closed_one: Notify,
+    hook: Option<ConnStateHook>,
+}
+
+impl Shared {
+    pub(crate) fn set_state(&self, addr: SocketAddr, state: ConnState) {
+        if let Some(hook) = &self.hook {
+            hook(addr, state);
+        }
+    }
+}
+
+/// The shutdown deadline passed before every connection finished; they were closed forcibly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShutdownError {
+    /// Connections that were still open at the deadline.
+    pub forced: usize,
+}
+
+impl std::fmt::Display for ShutdownError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "shutdown deadline passed: {} connection(s) closed forcibly",
+            self.forced
+        )
+    }
+}
+
+impl std::error::Error for ShutdownError {}
+
+/// An HTTP/1.1 server (Go's `http.Server`). Clone it to share.
+#[derive(Clone)]
+pub struct Server {
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// A server with the default [`Config`].
+    pub fn new(handler: impl Handler) -> Server {
+        Server::with_config(handler, Config::default())
+    }
+
+    /// A server with the given limits and timeouts.
+    pub fn with_config(handler: impl Handler, config: Config) -> Server {
+        Server::build(Arc::new(handler), config, None)
+    }
+
+    /// A server that reports every connection state change to `hook` (Go's `ConnState`).
+    pub fn with_conn_state(handler: impl Handler, config: Config, hook: ConnStateHook) -> Server {
+        Server::build(Arc::new(handler), config, Some(hook))
+    }
+
+    fn build(handler: Arc<dyn Handler>, config: Config, hook: Option<ConnStateHook>) -> Server {
+        let (phase, _) = watch::channel(Phase::Running);
+        Server {
+            shared: Arc::new(Shared {
+                handler,
+                config,
+                phase,
+                draining: Arc::new(AtomicBool::new(false)),
+                open: AtomicUsize::new(0),
+                closed_one: Notify::new(),
+                hook,
+            }),
+        }
+    }
+
+    /// The server's configuration.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// Accepts connections on `listener` until [`shutdown`](Self::shutdown) is called (Go's
+    /// `Serve`). Returns `Ok(())` once shutdown has begun; the listener is closed on return.
+    pub async fn serve(&self, listener: TcpListener) -> io::Result<()> {
+        let mut phase = self.shared.phase.subscribe();
+        let mut backoff = Duration::ZERO;
+        loop {
+            if *phase.borrow_and_update() != Phase::Running {
+                return Ok(());
+            }
+            let accepted = tokio::select! {
+                biased;
+                _ = phase.changed() => continue,
+                accepted = listener.accept() => accepted,
+            };
+            match accepted {
+                Ok((stream, remote)) => {
+                    backoff = Duration::ZERO;
+                    let _ = stream.set_nodelay(true);
+                    self.spawn_conn(stream, remote);
+                }
+                Err(e) if is_per_connection_error(&e) => continue,
+                Err(e) => {
+                    // Out of file descriptors and the like: Go sleeps 5ms doubling to 1s, then
+                    // tries again instead of giving up on the listener.
+                    backoff = (backoff * 2).clamp(Duration::from_millis(5), Duration::from_secs(1));
+                    tracing::error!(error = %e, ?backoff, "accept failed; retrying");
+                    tokio::time::sleep(backoff).await;
+                }
+            }
+        }
+    }
+
+    /// Serves a listener given as a `std` socket, such as one inherited from a parent process.
+    pub async fn serve_std(&self, listener: std::net::TcpListener) -> io::Result<()> {
+        listener.set_nonblocking(true)?;
+        self.serve(TcpListener::from_std(listener)?).await
+    }
+
+    fn spawn_conn(&self, stream: tokio::net::TcpStream, remote: SocketAddr) {
+        let shared = self.shared.clone();
+        shared.open.fetch_add(1, Ordering::AcqRel);
+        shared.set_state(remote, ConnState::New);
+        tokio::spawn(async move {
+            let mut phase = shared.phase.subscribe();
+            tokio::select! {
+                _ = crate::conn::serve_conn(stream, remote, shared.clone()) => {}
+                _ = phase.wait_for(|p| *p == Phase::Forced) => {
+                    tracing::debug!(%remote, "connection cut at the shutdown deadline");
+                }
+            }
+            shared.set_state(remote, ConnState::Closed);
+            shared.open.fetch_sub(1, Ordering::AcqRel);
+            shared.closed_one.notify_waiters();
+        });
+    }
+
+    /// Number of open connections.
+    pub fn open_connections(&self) -> usize {
+        self.shared.open.load(Ordering::Acquire)
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) has begun.
+    pub fn is_shutting_down(&self) -> bool {
+        *self.shared.phase.borrow() != Phase::Running
+    }
+
+    /// Shuts down gracefully (Go's `Shutdown`): stops every accept loop, closes idle connections,
+    /// lets in-flight requests finish with `Connection: close`, and returns when no connection is
+    /// left. At `timeout` the remaining connections are closed and an error says how many.
+    pub async fn shutdown(&self, timeout: Duration) -> Result<(), ShutdownError> {
+        self.shared.draining.store(true, Ordering::Release);
+        self.shared.phase.send_if_modified(|p| {
+            let was_running = *p == Phase::Running;
+            if was_running {
+                *p = Phase::Draining;
+            }
+            was_running
+        });
+        if tokio::time::timeout(timeout, self.wait_closed())
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        let forced = self.open_connections();
+        self.shared.phase.send_replace(Phase::Forced);
+        self.wait_closed().await;
+        Err(ShutdownError { forced })
+    }
+
+    async fn wait_closed(&self) {
+        loop {
+            let notified = self.shared.closed_one.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.open_connections() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Accept errors that concern one connection only (it was reset before we got it).
+fn is_per_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
