@@ -35,7 +35,7 @@ mod server;
 
 pub use config::Config;
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
-pub use head::{parse_head, HeadError, ParsedHead};
+pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;
 pub use server::{ConnState, ConnStateHook, Server, ShutdownError};

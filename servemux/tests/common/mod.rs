@@ -50,7 +50,10 @@ pub async fn read_response(s: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Respo
             return Some(resp);
         }
         let mut chunk = [0u8; 4096];
-        let n = tokio::time::timeout_at(deadline, s.read(&mut chunk)).await.ok()?.ok()?;
+        let n = tokio::time::timeout_at(deadline, s.read(&mut chunk))
+            .await
+            .ok()?
+            .ok()?;
         if n == 0 {
             return None;
         }
@@ -86,14 +89,25 @@ impl Response {
     pub fn parse_for(buf: &[u8], head_request: bool) -> Option<(Response, usize)> {
         let mut hs = [httparse::EMPTY_HEADER; 32];
         let mut r = httparse::Response::new(&mut hs);
-        let httparse::Status::Complete(n) = r.parse(buf).ok()? else { return None };
+        let httparse::Status::Complete(n) = r.parse(buf).ok()? else {
+            return None;
+        };
         let status = r.code?;
         let headers: Vec<(String, String)> = r
             .headers
             .iter()
-            .map(|h| (h.name.to_owned(), String::from_utf8_lossy(h.value).into_owned()))
+            .map(|h| {
+                (
+                    h.name.to_owned(),
+                    String::from_utf8_lossy(h.value).into_owned(),
+                )
+            })
             .collect();
-        let mut resp = Response { status, headers, body: Vec::new() };
+        let mut resp = Response {
+            status,
+            headers,
+            body: Vec::new(),
+        };
         if head_request || status == 204 || status == 304 || status / 100 == 1 {
             return Some((resp, n));
         }
@@ -109,7 +123,9 @@ impl Response {
             let mut pos = n;
             loop {
                 let line_end = buf[pos..].windows(2).position(|w| w == b"\r\n")? + pos;
-                let size = usize::from_str_radix(std::str::from_utf8(&buf[pos..line_end]).ok()?, 16).ok()?;
+                let size =
+                    usize::from_str_radix(std::str::from_utf8(&buf[pos..line_end]).ok()?, 16)
+                        .ok()?;
                 pos = line_end + 2;
                 if size == 0 {
                     if buf.len() < pos + 2 {
