@@ -29,11 +29,12 @@ pub struct Config {
     pub write_timeout: Duration,
 }
 
+// ANCHOR: defaults
 impl Default for Config {
     fn default() -> Self {
         Config {
             max_header_bytes: 1 << 20,
-            max_headers: 128,
+            max_headers: 100,
             max_uri_len: 8 * 1024,
             max_body_bytes: 8 << 20,
             read_header_timeout: Duration::from_secs(10),
@@ -43,3 +44,4 @@ impl Default for Config {
         }
     }
 }
+// ANCHOR_END: defaults

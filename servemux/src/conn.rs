@@ -52,6 +52,7 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
     let mut phase = shared.phase.subscribe();
     let mut first = true;
 
+    // ANCHOR: loop
     loop {
         // 1. Wait for the start of a request: idle between requests, or cut by shutdown.
         if buf.is_empty() {
@@ -181,6 +182,7 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
             return;
         }
     }
+    // ANCHOR_END: loop
 }
 
 /// The request a protocol error answers: we cannot trust its method or version, so we answer as

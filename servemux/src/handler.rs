@@ -22,10 +22,12 @@ pub type BoxFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// The handler writes headers and body through `w`; when its future completes, the server finishes
 /// the response (`Content-Length` or the last chunk) and reads the next request on the connection.
+// ANCHOR: trait
 pub trait Handler: Send + Sync + 'static {
     /// Serves one request. Mirrors Go's `ServeHTTP(w, r)`.
     fn serve_http<'a>(&'a self, w: &'a mut ResponseWriter, r: &'a mut Request) -> BoxFuture<'a>;
 }
+// ANCHOR_END: trait
 
 impl<H: Handler + ?Sized> Handler for Arc<H> {
     fn serve_http<'a>(&'a self, w: &'a mut ResponseWriter, r: &'a mut Request) -> BoxFuture<'a> {

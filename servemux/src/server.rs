@@ -128,6 +128,7 @@ impl Server {
 
     /// Accepts connections on `listener` until [`shutdown`](Self::shutdown) is called (Go's
     /// `Serve`). Returns `Ok(())` once shutdown has begun; the listener is closed on return.
+    // ANCHOR: serve
     pub async fn serve(&self, listener: TcpListener) -> io::Result<()> {
         let mut phase = self.shared.phase.subscribe();
         let mut backoff = Duration::ZERO;
@@ -157,6 +158,8 @@ impl Server {
             }
         }
     }
+
+    // ANCHOR_END: serve
 
     /// Serves a listener given as a `std` socket, such as one inherited from a parent process.
     pub async fn serve_std(&self, listener: std::net::TcpListener) -> io::Result<()> {
