@@ -1,0 +1,364 @@
+//! One TCP connection and one request/response exchange on it.
+//!
+//! A [`Conn`] owns the socket and the two buffers it reuses for every request it carries: the
+//! request head is formatted into `write_buf` (cleared, never freed) and the response is read
+//! into `read_buf`, whose body bytes are handed to the caller without a copy (`split_to` +
+//! `freeze`). This is Go's `persistConn` without its two goroutines: the task that sends the
+//! request reads the response itself, so a request costs no channel hops and no extra wakeups.
+//!
+//! [`read_response`] is generic over `AsyncRead`, so the same code that reads from a socket
+//! reads from a byte slice in the property test.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use bytes::{Buf, Bytes, BytesMut};
+use http::{HeaderMap, StatusCode, Version};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::chunked::ChunkedDecoder;
+use crate::error::{ClosedAt, ErrorKind, Malformed, Timeout};
+use crate::head::{self, Framing};
+
+/// A response head larger than this is refused (Go's `MaxResponseHeaderBytes` default is 1 MiB;
+/// 64 KiB is plenty and keeps a hostile server from growing our buffer).
+pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// How much free space we ask for before each read.
+const READ_CHUNK: usize = 8 * 1024;
+
+/// A request body up to this size is copied behind the head so both go out in one `write`.
+const COALESCE_BODY: usize = 16 * 1024;
+
+/// Limits that apply while reading one response.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReadLimits {
+    pub read_timeout: Option<Duration>,
+    pub max_body: usize,
+}
+
+/// A fully read response, before it is wrapped into the public `Response`.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub status: StatusCode,
+    pub version: Version,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// The connection may carry another request.
+    pub reusable: bool,
+}
+
+/// Why an exchange failed, plus the one fact the retry logic needs.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub kind: ErrorKind,
+    /// True when the server closed the connection before sending a single response byte —
+    /// the signature of a pooled connection that died while idle.
+    pub nothing_received: bool,
+}
+
+impl From<ErrorKind> for Failure {
+    fn from(kind: ErrorKind) -> Failure {
+        Failure {
+            kind,
+            nothing_received: false,
+        }
+    }
+}
+
+/// A client-side HTTP/1.1 connection.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    stream: TcpStream,
+    read_buf: BytesMut,
+    write_buf: Vec<u8>,
+    /// When the connection was last put back in the pool; the pool's idle timeout uses it.
+    pub idle_since: Instant,
+}
+
+impl Conn {
+    /// Dials `host:port` and turns Nagle's algorithm off: a request is one small write that
+    /// must leave now, not wait for the ACK of the previous one.
+    pub async fn connect(
+        host: &str,
+        port: u16,
+        timeout: Option<Duration>,
+    ) -> Result<Conn, ErrorKind> {
+        let dial = TcpStream::connect((host, port));
+        let stream = match timeout {
+            Some(d) => tokio::time::timeout(d, dial)
+                .await
+                .map_err(|_| ErrorKind::Timeout(Timeout::Connect))?,
+            None => dial.await,
+        }
+        .map_err(ErrorKind::Connect)?;
+        stream.set_nodelay(true).map_err(ErrorKind::Connect)?;
+        Ok(Conn {
+            stream,
+            read_buf: BytesMut::with_capacity(READ_CHUNK),
+            write_buf: Vec::with_capacity(512),
+            idle_since: Instant::now(),
+        })
+    }
+
+    /// The buffer the caller formats the request head into; cleared here, capacity kept.
+    pub fn head_buf(&mut self) -> &mut Vec<u8> {
+        self.write_buf.clear();
+        &mut self.write_buf
+    }
+
+    /// Sends the head already in `head_buf()` plus `body`, then reads the whole response.
+    pub async fn exchange(
+        &mut self,
+        body: &[u8],
+        head_request: bool,
+        limits: ReadLimits,
+    ) -> Result<RawResponse, Failure> {
+        if body.len() <= COALESCE_BODY {
+            self.write_buf.extend_from_slice(body);
+            self.write_head().await?;
+        } else {
+            self.write_head().await?;
+            self.stream.write_all(body).await.map_err(write_failure)?;
+        }
+        // A pooled connection always starts empty (we never pool one with unread bytes).
+        self.read_buf.clear();
+        read_response(&mut self.stream, &mut self.read_buf, head_request, limits).await
+    }
+
+    async fn write_head(&mut self) -> Result<(), Failure> {
+        self.stream
+            .write_all(&self.write_buf)
+            .await
+            .map_err(write_failure)
+    }
+
+    /// Cheap liveness check before reusing an idle connection: if the socket is readable now,
+    /// the server either closed it (EOF) or sent bytes nobody asked for — unusable either way.
+    /// `try_read` costs no syscall when tokio already knows the socket is not readable.
+    pub fn is_closed_or_dirty(&self) -> bool {
+        let mut probe = [0u8; 1];
+        match self.stream.try_read(&mut probe) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => false,
+            _ => true,
+        }
+    }
+}
+
+/// A write error on a connection means the peer is gone; nothing of the response has arrived,
+/// so for retry purposes it is the same as "closed before the response".
+fn write_failure(e: io::Error) -> Failure {
+    match e.kind() {
+        io::ErrorKind::BrokenPipe
+        | io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::UnexpectedEof => Failure {
+            kind: ErrorKind::Closed(ClosedAt::BeforeResponse),
+            nothing_received: true,
+        },
+        _ => Failure::from(ErrorKind::Io(e)),
+    }
+}
+
+/// Reads more bytes into `buf`. Returns 0 at EOF. A connection reset counts as EOF: to the
+/// caller both mean "the server closed the connection".
+async fn fill<R: AsyncRead + Unpin>(
+    io: &mut R,
+    buf: &mut BytesMut,
+    timeout: Option<Duration>,
+) -> Result<usize, ErrorKind> {
+    if buf.capacity() - buf.len() < READ_CHUNK / 2 {
+        buf.reserve(READ_CHUNK);
+    }
+    let read = io.read_buf(buf);
+    let result = match timeout {
+        Some(d) => tokio::time::timeout(d, read)
+            .await
+            .map_err(|_| ErrorKind::Timeout(Timeout::Read))?,
+        None => read.await,
+    };
+    match result {
+        Ok(n) => Ok(n),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => Ok(0),
+        Err(e) => Err(ErrorKind::Io(e)),
+    }
+}
+
+/// Reads one complete response from `io`. `buf` holds any bytes already read and, afterwards,
+/// any bytes the server sent beyond the response (which makes the connection non-reusable).
+pub(crate) async fn read_response<R: AsyncRead + Unpin>(
+    io: &mut R,
+    buf: &mut BytesMut,
+    head_request: bool,
+    limits: ReadLimits,
+) -> Result<RawResponse, Failure> {
+    let mut received_any = !buf.is_empty();
+
+    // The head; 1xx interim responses (100 Continue, 103 Early Hints) are skipped, as Go does.
+    let head = loop {
+        match head::parse(buf, head_request) {
+            Ok(Some((head, used))) => {
+                buf.advance(used);
+                if head.status.is_informational()
+                    && head.status != StatusCode::SWITCHING_PROTOCOLS
+                {
+                    continue;
+                }
+                break head;
+            }
+            Ok(None) => {}
+            Err(m) => return Err(Failure::from(ErrorKind::Malformed(m))),
+        }
+        if buf.len() >= MAX_HEAD_BYTES {
+            return Err(Failure::from(ErrorKind::TooLarge {
+                what: "response head",
+                limit: MAX_HEAD_BYTES,
+            }));
+        }
+        if fill(io, buf, limits.read_timeout).await? == 0 {
+            return Err(Failure {
+                kind: ErrorKind::Closed(if received_any {
+                    ClosedAt::InHead
+                } else {
+                    ClosedAt::BeforeResponse
+                }),
+                nothing_received: !received_any,
+            });
+        }
+        received_any = true;
+    };
+
+    let max = limits.max_body;
+    let too_large = || ErrorKind::TooLarge {
+        what: "response body",
+        limit: max,
+    };
+    let mut reusable = head.keep_alive;
+    let body = match head.framing {
+        Framing::Empty => Bytes::new(),
+        Framing::Length(n) => {
+            if n > max as u64 {
+                return Err(Failure::from(too_large()));
+            }
+            let n = n as usize;
+            if buf.len() < n {
+                // Grow once for the common case, but do not let a Content-Length we have not
+                // seen bytes for make us allocate more than a megabyte up front.
+                buf.reserve((n - buf.len()).min(1 << 20));
+            }
+            while buf.len() < n {
+                if fill(io, buf, limits.read_timeout).await? == 0 {
+                    return Err(Failure::from(ErrorKind::Closed(ClosedAt::InBody)));
+                }
+            }
+            buf.split_to(n).freeze()
+        }
+        Framing::Chunked => {
+            let mut decoder = ChunkedDecoder::new();
+            let mut out = BytesMut::new();
+            loop {
+                let (used, done) = decoder.decode(buf, &mut out, max)?;
+                buf.advance(used);
+                if done {
+                    break;
+                }
+                if fill(io, buf, limits.read_timeout).await? == 0 {
+                    return Err(Failure::from(ErrorKind::Closed(ClosedAt::InBody)));
+                }
+            }
+            out.freeze()
+        }
+        Framing::Close => {
+            reusable = false;
+            loop {
+                if buf.len() > max {
+                    return Err(Failure::from(too_large()));
+                }
+                if fill(io, buf, limits.read_timeout).await? == 0 {
+                    break;
+                }
+            }
+            buf.split().freeze()
+        }
+    };
+    // Bytes after the response that nobody asked for: the stream is out of step, don't reuse.
+    reusable &= buf.is_empty();
+    Ok(RawResponse {
+        status: head.status,
+        version: head.version,
+        headers: head.headers,
+        body,
+        reusable,
+    })
+}
+
+impl From<Malformed> for Failure {
+    fn from(m: Malformed) -> Failure {
+        Failure::from(ErrorKind::Malformed(m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read_all(wire: &[u8], head_request: bool, max_body: usize) -> Result<RawResponse, Failure> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let mut io = wire;
+        let mut buf = BytesMut::new();
+        let limits = ReadLimits {
+            read_timeout: None,
+            max_body,
+        };
+        rt.block_on(read_response(&mut io, &mut buf, head_request, limits))
+    }
+
+    #[test]
+    fn reads_each_framing() {
+        let r = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", false, 100).unwrap();
+        assert_eq!((&r.body[..], r.reusable), (&b"hi"[..], true));
+
+        let r = read_all(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", false, 100).unwrap();
+        assert_eq!((r.status.as_u16(), &r.body[..], r.reusable), (201, &b"hi"[..], true));
+
+        let r = read_all(b"HTTP/1.1 200 OK\r\n\r\nuntil close", false, 100).unwrap();
+        assert_eq!((&r.body[..], r.reusable), (&b"until close"[..], false));
+
+        let r = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiEXTRA", false, 100).unwrap();
+        assert!(!r.reusable);
+
+        let e = read_all(b"", false, 100).unwrap_err();
+        assert!(e.nothing_received && matches!(e.kind, ErrorKind::Closed(ClosedAt::BeforeResponse)));
+        let e = read_all(b"HTTP/1.1 200", false, 100).unwrap_err();
+        assert!(!e.nothing_received && matches!(e.kind, ErrorKind::Closed(ClosedAt::InHead)));
+        let e = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhi", false, 100).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::Closed(ClosedAt::InBody)));
+        let e = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n", false, 100).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::TooLarge { .. }));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// The whole read path — head parser, framing, body decoders, buffer handling — on
+        /// arbitrary bytes, with and without a plausible status line in front: it returns.
+        #[test]
+        fn read_response_never_panics(
+            prefix in prop_oneof![
+                Just(&b""[..]),
+                Just(&b"HTTP/1.1 200 OK\r\n"[..]),
+                Just(&b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"[..]),
+                Just(&b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n"[..]),
+            ],
+            tail in proptest::collection::vec(any::<u8>(), 0..300),
+            head_request in any::<bool>(),
+        ) {
+            let wire = [prefix, &tail[..]].concat();
+            let _ = read_all(&wire, head_request, 64);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! `RequestBuilder`: one request being put together, then sent.
+//!
+//! goinbox builds a request with `NewRequest(method, url, body, ip, extHeaders)` and sends it
+//! with `client.Do(req, retry)`. Here the same information is given by chained calls —
+//! `client.post(url, body).header(k, v).send().await` — and a mistake in a header name is
+//! remembered and reported by `send`, so the chain never has to stop for a `?`.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use serde::Serialize;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind};
+use crate::response::Response;
+
+/// A request under construction. Created by [`Client::get`], [`Client::post`],
+/// [`Client::head`] or [`Client::request`]; finished by [`RequestBuilder::send`].
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RequestBuilder<'c> {
+    client: &'c Client,
+    pub(crate) parts: RequestParts,
+    error: Option<ErrorKind>,
+}
+
+/// The finished request, as the client's send loop sees it.
+#[derive(Debug)]
+pub(crate) struct RequestParts {
+    pub method: Method,
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// `Some` overrides the client's total timeout (`Some(None)` disables it).
+    pub timeout: Option<Option<Duration>>,
+    /// `Some` overrides "retry only idempotent methods".
+    pub retry: Option<bool>,
+}
+
+impl<'c> RequestBuilder<'c> {
+    pub(crate) fn new(client: &'c Client, method: Method, url: String) -> Self {
+        RequestBuilder {
+            client,
+            parts: RequestParts {
+                method,
+                url,
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+                timeout: None,
+                retry: None,
+            },
+            error: None,
+        }
+    }
+
+    /// Adds a header. An invalid name or value makes `send` fail with `InvalidHeader`.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        HeaderName: TryFrom<K>,
+        HeaderValue: TryFrom<V>,
+    {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(n), Ok(v)) => {
+                self.parts.headers.append(n, v);
+            }
+            _ => self.error = Some(ErrorKind::InvalidHeader),
+        }
+        self
+    }
+
+    /// Adds all of `headers` (goinbox's `extHeaders`).
+    pub fn headers(mut self, headers: HeaderMap) -> Self {
+        self.parts.headers.extend(headers);
+        self
+    }
+
+    /// Sets the body. `Content-Length` is always computed from it.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.parts.body = body.into();
+        self
+    }
+
+    /// Sets a form body, `application/x-www-form-urlencoded` (goinbox's
+    /// `MakeRequestBodyUrlEncoded`). Pairs keep their order; keys may repeat.
+    pub fn form<I, K, V>(mut self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.parts.body = Bytes::from(encoded);
+        self.parts.headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self
+    }
+
+    /// Sets a JSON body from any `Serialize` value, with `Content-Type: application/json`.
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                self.parts.body = Bytes::from(bytes);
+                self.parts
+                    .headers
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            Err(e) => self.error = Some(ErrorKind::Json(e)),
+        }
+        self
+    }
+
+    /// Overrides the client's total timeout for this request (`None` for no deadline).
+    pub fn timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.parts.timeout = Some(d.into());
+        self
+    }
+
+    /// Whether to retry once on a fresh connection if the pooled connection this request was
+    /// sent on turns out to have been closed by the server. Default: yes for idempotent methods
+    /// (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), no for POST and PATCH.
+    pub fn retry_if_closed(mut self, yes: bool) -> Self {
+        self.parts.retry = Some(yes);
+        self
+    }
+
+    /// Sends the request and reads the whole response.
+    pub async fn send(self) -> Result<Response, Error> {
+        if let Some(kind) = self.error {
+            return Err(Error::new(kind, self.parts.url));
+        }
+        self.client.execute(self.parts).await
+    }
+}
