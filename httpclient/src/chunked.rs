@@ -206,7 +206,11 @@ mod tests {
     use proptest::prelude::*;
 
     /// Decodes `input` fed in the given pieces; returns (body, consumed, done) or the error text.
-    fn decode_in_pieces(input: &[u8], cuts: &[usize], max: usize) -> Result<(Vec<u8>, usize, bool), String> {
+    fn decode_in_pieces(
+        input: &[u8],
+        cuts: &[usize],
+        max: usize,
+    ) -> Result<(Vec<u8>, usize, bool), String> {
         let mut dec = ChunkedDecoder::new();
         let mut out = BytesMut::new();
         let mut pos = 0;
@@ -217,7 +221,9 @@ mod tests {
             if end < pos {
                 continue;
             }
-            let (used, done) = dec.decode(&input[pos..end], &mut out, max).map_err(|e| e.to_string())?;
+            let (used, done) = dec
+                .decode(&input[pos..end], &mut out, max)
+                .map_err(|e| e.to_string())?;
             pos += used;
             if done {
                 return Ok((out.to_vec(), pos, true));
@@ -251,7 +257,10 @@ mod tests {
             let err = ChunkedDecoder::new()
                 .decode(input, &mut BytesMut::new(), 1 << 20)
                 .unwrap_err();
-            assert!(matches!(err, ErrorKind::Malformed(m) if m == want), "{input:?}: {err}");
+            assert!(
+                matches!(err, ErrorKind::Malformed(m) if m == want),
+                "{input:?}: {err}"
+            );
         }
         let err = ChunkedDecoder::new()
             .decode(b"ffff\r\n", &mut BytesMut::new(), 100)

@@ -103,7 +103,7 @@ impl Client {
             None => self.follow(req, start).await,
         };
         let elapsed = start.elapsed();
-        let host = url::parse(&log_url).map(|t| t.authority).unwrap_or("");
+        let host = url::authority_of(&log_url);
         // goinbox logs `Host: ... URL: ... TimeDuration: ... StatusCode: ...`; Go prints a
         // time.Duration as `986.798µs`, and so does Rust's `Debug` for `Duration`.
         match &result {
@@ -204,16 +204,23 @@ impl Client {
             Some(conn) => (conn, true),
             None => (self.dial(target).await?, false),
         };
-        let mut result = self.exchange(&mut conn, target, method, headers, body).await;
+        let mut result = self
+            .exchange(&mut conn, target, method, headers, body)
+            .await;
         if let Err(Failure {
             nothing_received: true,
             ..
         }) = result
         {
             if reused && retry {
-                tracing::trace!(url = target.authority, "pooled connection was closed; retrying");
+                tracing::trace!(
+                    url = target.authority,
+                    "pooled connection was closed; retrying"
+                );
                 conn = self.dial(target).await?;
-                result = self.exchange(&mut conn, target, method, headers, body).await;
+                result = self
+                    .exchange(&mut conn, target, method, headers, body)
+                    .await;
             }
         }
         let raw = result.map_err(|f| f.kind)?;

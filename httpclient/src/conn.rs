@@ -139,10 +139,7 @@ impl Conn {
     /// `try_read` costs no syscall when tokio already knows the socket is not readable.
     pub fn is_closed_or_dirty(&self) -> bool {
         let mut probe = [0u8; 1];
-        match self.stream.try_read(&mut probe) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => false,
-            _ => true,
-        }
+        !matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
     }
 }
 
@@ -200,8 +197,7 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         match head::parse(buf, head_request) {
             Ok(Some((head, used))) => {
                 buf.advance(used);
-                if head.status.is_informational()
-                    && head.status != StatusCode::SWITCHING_PROTOCOLS
+                if head.status.is_informational() && head.status != StatusCode::SWITCHING_PROTOCOLS
                 {
                     continue;
                 }
@@ -320,25 +316,50 @@ mod tests {
 
     #[test]
     fn reads_each_framing() {
-        let r = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", false, 100).unwrap();
+        let r = read_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+            false,
+            100,
+        )
+        .unwrap();
         assert_eq!((&r.body[..], r.reusable), (&b"hi"[..], true));
 
         let r = read_all(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", false, 100).unwrap();
-        assert_eq!((r.status.as_u16(), &r.body[..], r.reusable), (201, &b"hi"[..], true));
+        assert_eq!(
+            (r.status.as_u16(), &r.body[..], r.reusable),
+            (201, &b"hi"[..], true)
+        );
 
         let r = read_all(b"HTTP/1.1 200 OK\r\n\r\nuntil close", false, 100).unwrap();
         assert_eq!((&r.body[..], r.reusable), (&b"until close"[..], false));
 
-        let r = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiEXTRA", false, 100).unwrap();
+        let r = read_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiEXTRA",
+            false,
+            100,
+        )
+        .unwrap();
         assert!(!r.reusable);
 
         let e = read_all(b"", false, 100).unwrap_err();
-        assert!(e.nothing_received && matches!(e.kind, ErrorKind::Closed(ClosedAt::BeforeResponse)));
+        assert!(
+            e.nothing_received && matches!(e.kind, ErrorKind::Closed(ClosedAt::BeforeResponse))
+        );
         let e = read_all(b"HTTP/1.1 200", false, 100).unwrap_err();
         assert!(!e.nothing_received && matches!(e.kind, ErrorKind::Closed(ClosedAt::InHead)));
-        let e = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhi", false, 100).unwrap_err();
+        let e = read_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhi",
+            false,
+            100,
+        )
+        .unwrap_err();
         assert!(matches!(e.kind, ErrorKind::Closed(ClosedAt::InBody)));
-        let e = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n", false, 100).unwrap_err();
+        let e = read_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n",
+            false,
+            100,
+        )
+        .unwrap_err();
         assert!(matches!(e.kind, ErrorKind::TooLarge { .. }));
     }
 

@@ -117,8 +117,7 @@ fn framing(
             .iter()
             .flat_map(|v| v.as_bytes().split(|&b| b == b','))
             .map(<[u8]>::trim_ascii)
-            .filter(|coding| !coding.is_empty())
-            .last();
+            .rfind(|coding| !coding.is_empty());
         let chunked = last.is_some_and(|c| c.eq_ignore_ascii_case(b"chunked"));
         let reuse = chunked && !headers.contains_key(CONTENT_LENGTH);
         let framing = if chunked {
@@ -202,9 +201,10 @@ mod tests {
             .unwrap();
         assert_eq!((h.framing, h.keep_alive), (Framing::Chunked, true));
 
-        let (h, _) = head("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n")
-            .unwrap()
-            .unwrap();
+        let (h, _) =
+            head("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n")
+                .unwrap()
+                .unwrap();
         assert_eq!((h.framing, h.keep_alive), (Framing::Chunked, false));
 
         let (h, _) = head("HTTP/1.0 200 OK\r\n\r\n").unwrap().unwrap();
@@ -243,15 +243,30 @@ mod tests {
             ("HTTP/1.1 099 Low\r\n\r\n", Malformed::StatusLine),
             ("HTTP/2.0 200 OK\r\n\r\n", Malformed::Version),
             ("SSH-2.0-OpenSSH\r\n\r\n", Malformed::Version),
-            ("HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n", Malformed::Header),
-            ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", Malformed::ContentLength),
-            ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", Malformed::ContentLength),
-            ("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", Malformed::ContentLength),
+            (
+                "HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n",
+                Malformed::Header,
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                Malformed::ContentLength,
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+                Malformed::ContentLength,
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+                Malformed::ContentLength,
+            ),
         ];
         for (bytes, want) in cases {
             assert_eq!(head(bytes).err(), Some(want), "{bytes:?}");
         }
-        let many = format!("HTTP/1.1 200 OK\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS + 1));
+        let many = format!(
+            "HTTP/1.1 200 OK\r\n{}\r\n",
+            "X: y\r\n".repeat(MAX_HEADERS + 1)
+        );
         assert_eq!(head(&many).err(), Some(Malformed::TooManyHeaders));
     }
 

@@ -41,4 +41,4 @@ pub use request::RequestBuilder;
 pub use response::Response;
 
 /// Re-exported so callers name statuses, headers and methods without adding `http` themselves.
-pub use http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+pub use http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};

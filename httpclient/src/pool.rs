@@ -113,6 +113,8 @@ impl Pool {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<HostIdle>> {
         // A panic while holding this lock cannot leave the Vec half-updated in a way that
         // matters (at worst a connection is lost), so a poisoned lock is simply taken over.
-        self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.hosts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

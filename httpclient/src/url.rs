@@ -37,7 +37,9 @@ impl Target<'_> {
 /// Parses `url`, which must be `http://authority[/path][?query][#fragment]`.
 pub(crate) fn parse(url: &str) -> Result<Target<'_>, ErrorKind> {
     if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
-        return Err(ErrorKind::InvalidUrl("contains whitespace or control characters"));
+        return Err(ErrorKind::InvalidUrl(
+            "contains whitespace or control characters",
+        ));
     }
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(ErrorKind::InvalidUrl("missing scheme (expected http://)"));
@@ -55,7 +57,9 @@ pub(crate) fn parse(url: &str) -> Result<Target<'_>, ErrorKind> {
         return Err(ErrorKind::InvalidUrl("missing host"));
     }
     if authority.contains('@') {
-        return Err(ErrorKind::InvalidUrl("user info in the url is not supported"));
+        return Err(ErrorKind::InvalidUrl(
+            "user info in the url is not supported",
+        ));
     }
     let (host, port) = split_host_port(authority)?;
     Ok(Target {
@@ -64,6 +68,14 @@ pub(crate) fn parse(url: &str) -> Result<Target<'_>, ErrorKind> {
         port,
         path,
     })
+}
+
+/// The `host[:port]` part of any `scheme://` URL, for the log line — lenient, so that even a
+/// request refused for its scheme is logged with the host it was for. Empty when there is none.
+pub(crate) fn authority_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`.

@@ -1,0 +1,73 @@
+//! The goinbox debug line: one `tracing` event per request, in goinbox's words.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use httpclient::Client;
+use support::{ok, TestServer};
+use tracing_subscriber::fmt::MakeWriter;
+
+/// A `MakeWriter` that appends everything to a shared buffer.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Capture {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn one_debug_line_per_request() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::start(|_| ok("x")).await;
+    let client = Client::new();
+    let url = server.url("/demo/args/123");
+    client.get(url.as_str()).send().await.unwrap();
+    client.get("https://example.com/").send().await.unwrap_err();
+
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("Host: ")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+
+    let host = server.addr.to_string();
+    let first = lines[0];
+    assert!(first.contains(" DEBUG "), "{first}");
+    let prefix = format!("Host: {host} URL: {url} TimeDuration: ");
+    let rest = &first[first.find(&prefix).expect(first) + prefix.len()..];
+    let (duration, status) = rest.split_once(' ').unwrap();
+    // Go's time.Duration format: a number and a unit, e.g. 986.798µs.
+    assert!(
+        duration.ends_with("µs") || duration.ends_with("ms") || duration.ends_with("ns"),
+        "{duration}"
+    );
+    assert!(duration
+        .trim_end_matches(char::is_alphabetic)
+        .trim_end_matches('µ')
+        .parse::<f64>()
+        .is_ok());
+    assert_eq!(status, "StatusCode: 200");
+
+    assert!(lines[1].contains("Host: example.com URL: https://example.com/ TimeDuration: "));
+    assert!(lines[1].contains("Error: unsupported scheme"));
+}
