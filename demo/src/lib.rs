@@ -5,3 +5,4 @@
 //! which turns the router comparison bench into the Benchmarks chapter's table and chart.
 
 pub mod report;
+pub mod routes;
