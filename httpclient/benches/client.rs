@@ -1,1 +1,137 @@
-fn main() {}
+//! Sequential keep-alive requests against one local server: our client and reqwest, same run.
+//!
+//! The server is a minimal raw-TCP HTTP/1.1 responder on its own thread and runtime, so both
+//! clients pay exactly the same server cost: it finds each `\r\n\r\n` (plus a Content-Length
+//! body, if any) and answers a fixed small response. Each client runs on a current-thread
+//! runtime on the bench thread and sends one request at a time over one pooled connection —
+//! the per-request overhead of the client is what differs.
+
+use std::net::SocketAddr;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const RESPONSE: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!";
+
+/// Starts the fixed-response server on a background thread; returns its address.
+fn start_server() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                tokio::spawn(serve(stream));
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
+
+async fn serve(mut stream: TcpStream) {
+    stream.set_nodelay(true).unwrap();
+    let mut buf = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 8192];
+    loop {
+        // Answer every complete request in the buffer.
+        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = &buf[..end];
+            let body_len = content_length(head);
+            let total = end + 4 + body_len;
+            if buf.len() < total {
+                break;
+            }
+            buf.drain(..total);
+            if stream.write_all(RESPONSE).await.is_err() {
+                return;
+            }
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+fn content_length(head: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(head);
+    text.lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0)
+}
+
+fn bench_clients(c: &mut Criterion) {
+    let addr = start_server();
+    let url = format!("http://{addr}/hello");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    let ours = httpclient::Client::new();
+    let theirs = reqwest::Client::builder().no_proxy().build().unwrap();
+
+    // Warm both pools and check both clients really get the response.
+    rt.block_on(async {
+        let a = ours.get(url.as_str()).send().await.unwrap();
+        assert_eq!(&a.body()[..], b"Hello, world!");
+        let b = theirs.get(url.as_str()).send().await.unwrap();
+        assert_eq!(&b.bytes().await.unwrap()[..], b"Hello, world!");
+    });
+
+    let mut group = c.benchmark_group("keepalive_get");
+    group.bench_function("httpclient", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = ours.get(url.as_str()).send().await.unwrap();
+            assert_eq!(resp.body().len(), 13);
+        })
+    });
+    group.bench_function("reqwest", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = theirs.get(url.as_str()).send().await.unwrap();
+            let body = resp.bytes().await.unwrap();
+            assert_eq!(body.len(), 13);
+        })
+    });
+    group.finish();
+
+    let payload = vec![b'p'; 1024];
+    let mut group = c.benchmark_group("keepalive_post_1k");
+    group.bench_function("httpclient", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = ours
+                .post(url.as_str(), payload.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.body().len(), 13);
+        })
+    });
+    group.bench_function("reqwest", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = theirs
+                .post(url.as_str())
+                .body(payload.clone())
+                .send()
+                .await
+                .unwrap();
+            let body = resp.bytes().await.unwrap();
+            assert_eq!(body.len(), 13);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_clients);
+criterion_main!(benches);
