@@ -3,7 +3,7 @@
 //! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
 //! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
 //!
-//! It mirrors four pieces of Go's `net/http`:
+//! It mirrors five pieces of Go's `net/http`:
 //!
 //! | Go                                   | here                                   |
 //! | ------------------------------------ | -------------------------------------- |
@@ -11,6 +11,7 @@
 //! | `*http.Request`                      | [`Request`]                            |
 //! | `http.ResponseWriter` (`*response`)  | [`ResponseWriter`]                     |
 //! | `http.Server`, `Serve`, `conn.serve` | [`Server`], [`Server::serve`], `conn`  |
+//! | `http.ServeMux`, `DefaultServeMux`   | [`ServeMux`], [`default_serve_mux`]    |
 //!
 //! The request head is parsed by `httparse`; everything around it (framing the body, deciding
 //! whether the connection lives on, writing the response) is in this crate, one idea per module:
@@ -21,21 +22,38 @@
 //! - `request`  — the [`Request`] handed to handlers;
 //! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
 //! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
-//! - `server`   — the accept loop, connection states and graceful shutdown.
+//! - `server`   — the accept loop, connection states and graceful shutdown;
+//! - `mux`      — [`ServeMux`], Go's router: an exact-match map plus the subtree patterns sorted
+//!   longest first;
+//! - `clean_path` — Go's `cleanPath` and `stripHostPort`, the canonical path and host the mux
+//!   matches on;
+//! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
+//! - `not_found` — Go's `http.Error` and `http.NotFound`;
+//! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
 mod body;
+mod clean_path;
 mod config;
 mod conn;
 mod date;
+mod default_mux;
 mod handler;
 mod head;
+mod mux;
+mod not_found;
+mod redirect;
 mod request;
 mod response;
 mod server;
 
+pub use clean_path::{clean_path, path_clean, strip_host_port};
 pub use config::Config;
+pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
+pub use mux::{MuxError, ServeMux};
+pub use not_found::{not_found, reply_error, NotFoundHandler};
+pub use redirect::{redirect, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;
 pub use server::{ConnState, ConnStateHook, Server, ShutdownError};
