@@ -18,11 +18,18 @@ use crate::tree::{Node, NodeType};
 
 impl<T> Node<T> {
     /// Append to `out` the registered spelling of `path`; true if found.
-    pub(crate) fn find_case_insensitive(&self, mut path: &[u8], out: &mut Vec<u8>, mut rb: [u8; 4], fix_slash: bool) -> bool {
+    pub(crate) fn find_case_insensitive(
+        &self,
+        mut path: &[u8],
+        out: &mut Vec<u8>,
+        mut rb: [u8; 4],
+        fix_slash: bool,
+    ) -> bool {
         let mut n = self;
         loop {
             let np = &n.path[..];
-            let fits = path.len() >= np.len() && (np.is_empty() || equal_fold(&path[1..np.len()], &np[1..]));
+            let fits = path.len() >= np.len()
+                && (np.is_empty() || equal_fold(&path[1..np.len()], &np[1..]));
             if !fits {
                 break;
             }
@@ -39,7 +46,8 @@ impl<T> Node<T> {
                     if let Some(i) = n.indices.iter().position(|&b| b == b'/') {
                         let c = &n.children[i];
                         if (c.path.len() == 1 && c.value.is_some())
-                            || (c.node_type == NodeType::CatchAll && c.children.first().is_some_and(|l| l.value.is_some()))
+                            || (c.node_type == NodeType::CatchAll
+                                && c.children.first().is_some_and(|l| l.value.is_some()))
                         {
                             out.push(b'/');
                             return true;
@@ -133,7 +141,10 @@ impl<T> Node<T> {
             }
             if path.len() + 1 == np.len()
                 && np[path.len()] == b'/'
-                && equal_fold(path.get(1..).unwrap_or(b""), np.get(1..path.len()).unwrap_or(b""))
+                && equal_fold(
+                    path.get(1..).unwrap_or(b""),
+                    np.get(1..path.len()).unwrap_or(b""),
+                )
                 && n.value.is_some()
             {
                 out.extend_from_slice(np);
@@ -165,7 +176,9 @@ fn is_rune_start(b: u8) -> bool {
 
 /// Decode one character; an invalid byte decodes as U+FFFD of length 1 (as Go).
 fn decode(s: &[u8]) -> (char, usize) {
-    let Some(&b0) = s.first() else { return ('\u{FFFD}', 0) };
+    let Some(&b0) = s.first() else {
+        return ('\u{FFFD}', 0);
+    };
     let len = match b0 {
         0x00..=0x7F => 1,
         0xC0..=0xDF => 2,
@@ -173,7 +186,11 @@ fn decode(s: &[u8]) -> (char, usize) {
         0xF0..=0xF7 => 4,
         _ => return ('\u{FFFD}', 1),
     };
-    match s.get(..len).and_then(|b| std::str::from_utf8(b).ok()).and_then(|s| s.chars().next()) {
+    match s
+        .get(..len)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|s| s.chars().next())
+    {
         Some(c) => (c, len),
         None => ('\u{FFFD}', 1),
     }

@@ -15,3 +15,17 @@ mod tree;
 pub use error::InsertError;
 pub use params::{Param, Params, INLINE_PARAMS};
 pub use tree::{Match, NodeType, NotFound, Tree};
+
+mod context;
+mod engine;
+mod group;
+mod handler;
+mod middleware;
+mod redirect;
+pub mod route_table;
+
+pub use context::{BindError, Context};
+pub use engine::{default_engine, Engine, RouteError, DEFAULT_404_BODY, DEFAULT_405_BODY};
+pub use group::{join_paths, RouterGroup, ANY_METHODS};
+pub use handler::{handler, HandlerFunc, HandlersChain, ABORT_INDEX};
+pub use middleware::{logger, recovery};

@@ -167,7 +167,10 @@ mod tests {
         assert_eq!(p.by_name("nope"), "");
         p.truncate(3);
         assert_eq!(p.len(), 3);
-        assert_eq!(p.iter().map(|p| p.key).collect::<Vec<_>>(), ["k0", "k1", "k2"]);
+        assert_eq!(
+            p.iter().map(|p| p.key).collect::<Vec<_>>(),
+            ["k0", "k1", "k2"]
+        );
     }
 
     #[test]
@@ -177,6 +180,18 @@ mod tests {
         p.push("b", "2");
         p.truncate(1);
         p.push("c", "3");
-        assert_eq!(p.as_slice(), &[Param { key: "a", value: "1" }, Param { key: "c", value: "3" }]);
+        assert_eq!(
+            p.as_slice(),
+            &[
+                Param {
+                    key: "a",
+                    value: "1"
+                },
+                Param {
+                    key: "c",
+                    value: "3"
+                }
+            ]
+        );
     }
 }

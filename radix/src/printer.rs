@@ -17,7 +17,12 @@ impl<T> fmt::Display for Tree<T> {
     }
 }
 
-fn print_node<T>(f: &mut fmt::Formatter<'_>, n: &Node<T>, lead: &str, child_lead: &str) -> fmt::Result {
+fn print_node<T>(
+    f: &mut fmt::Formatter<'_>,
+    n: &Node<T>,
+    lead: &str,
+    child_lead: &str,
+) -> fmt::Result {
     let label = format!("{lead}{}", String::from_utf8_lossy(&n.path));
     let mut line = format!(
         "{label:<30} {:<9} prio={:<3}",
@@ -25,7 +30,10 @@ fn print_node<T>(f: &mut fmt::Formatter<'_>, n: &Node<T>, lead: &str, child_lead
         n.priority
     );
     if !n.indices.is_empty() {
-        line.push_str(&format!(" indices={:?}", String::from_utf8_lossy(&n.indices)));
+        line.push_str(&format!(
+            " indices={:?}",
+            String::from_utf8_lossy(&n.indices)
+        ));
     }
     if n.wild_child {
         line.push_str(" wild_child");
@@ -37,8 +45,17 @@ fn print_node<T>(f: &mut fmt::Formatter<'_>, n: &Node<T>, lead: &str, child_lead
     let count = n.children.len();
     for (i, child) in n.children.iter().enumerate() {
         let last = i + 1 == count;
-        let (l, c) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
-        print_node(f, child, &format!("{child_lead}{l}"), &format!("{child_lead}{c}"))?;
+        let (l, c) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        print_node(
+            f,
+            child,
+            &format!("{child_lead}{l}"),
+            &format!("{child_lead}{c}"),
+        )?;
     }
     Ok(())
 }

@@ -130,13 +130,18 @@ impl<T> Node<T> {
 
     /// The parameter name of a wildcard node: `:name` -> `name`, `/*name` -> `name`.
     fn wildcard_key(&self) -> &str {
-        let skip = if self.node_type == NodeType::CatchAll { 2 } else { 1 };
-        // Wildcard paths are whole `:name` / `/*name` runs cut out of a `&str`
-        // route at ASCII delimiters, so they are always valid UTF-8.
-        self.path
-            .get(skip..)
-            .and_then(|k| std::str::from_utf8(k).ok())
-            .unwrap_or("")
+        let skip = if self.node_type == NodeType::CatchAll {
+            2
+        } else {
+            1
+        };
+        let key = self.path.get(skip..).unwrap_or(&[]);
+        // SAFETY: a wildcard node's path is a whole `:name` or `/*name` run cut
+        // out of a `&str` route (see `insert_child`) at ASCII delimiters (`/`,
+        // `:`, `*`, or the end), so it and its tail after the ASCII sigil are
+        // valid UTF-8. Skipping the check matters: this runs once per param
+        // on every lookup.
+        unsafe { std::str::from_utf8_unchecked(key) }
     }
 }
 
@@ -175,10 +180,14 @@ impl<T> Default for Tree<T> {
 enum Walk<'t, T> {
     Found(&'t Node<T>),
     /// gin returns at once from this dead end (no backtracking).
-    Stop { tsr: bool },
+    Stop {
+        tsr: bool,
+    },
     /// gin would pop a skipped node and try the wildcard there; with nothing
     /// left to pop, `tsr` is the answer.
-    Backtrack { tsr: bool },
+    Backtrack {
+        tsr: bool,
+    },
 }
 
 impl<T> Tree<T> {
@@ -364,6 +373,7 @@ impl<T> Tree<T> {
 
     /// Look `path` up (gin's `getValue`). On a miss, [`NotFound::tsr`] says
     /// whether the path with a trailing slash added or removed would match.
+    #[inline]
     pub fn get<'t, 'p>(&'t self, path: &'p str) -> Result<Match<'t, 'p, T>, NotFound> {
         let mut params = Params::new();
         match self.root.walk(path, 0, &mut params) {
@@ -381,7 +391,11 @@ impl<T> Tree<T> {
 
     /// Case-insensitive lookup (gin's `findCaseInsensitivePath`): returns the
     /// path spelled as registered, optionally also fixing a trailing slash.
-    pub fn find_case_insensitive_path(&self, path: &str, fix_trailing_slash: bool) -> Option<String> {
+    pub fn find_case_insensitive_path(
+        &self,
+        path: &str,
+        fix_trailing_slash: bool,
+    ) -> Option<String> {
         let mut out = Vec::with_capacity(path.len() + 1);
         if self
             .root
@@ -398,14 +412,19 @@ impl<T> Node<T> {
     /// Walk this subtree for `path[pos..]`. Recursion happens only at nodes that
     /// have both a matching static child and a wildcard child: the recursive call
     /// is gin's "push a skipped node and take the static child".
-    fn walk<'t, 'p>(&'t self, path: &'p str, mut pos: usize, params: &mut Params<'t, 'p>) -> Walk<'t, T> {
+    fn walk<'t, 'p>(
+        &'t self,
+        path: &'p str,
+        mut pos: usize,
+        params: &mut Params<'t, 'p>,
+    ) -> Walk<'t, T> {
         let bytes = path.as_bytes();
         let mut n = self;
         loop {
             let rest = &bytes[pos..];
             let prefix = &n.path[..];
             if rest.len() > prefix.len() {
-                if &rest[..prefix.len()] == prefix {
+                if has_prefix(rest, prefix) {
                     pos += prefix.len();
                     let c = bytes[pos];
 
@@ -456,11 +475,12 @@ impl<T> Node<T> {
                     }
                     let tsr = w.children.len() == 1 && {
                         let c = &w.children[0];
-                        (c.path == b"/" && c.value.is_some()) || (c.path.is_empty() && c.indices == b"/")
+                        (c.path == b"/" && c.value.is_some())
+                            || (c.path.is_empty() && c.indices == b"/")
                     };
                     return Walk::Stop { tsr };
                 }
-            } else if rest == prefix {
+            } else if rest.len() == prefix.len() && has_prefix(rest, prefix) {
                 if n.value.is_some() {
                     return Walk::Found(n);
                 }
@@ -468,7 +488,8 @@ impl<T> Node<T> {
                 let slash_child = find_index(&n.indices, b'/').is_some_and(|i| {
                     let c = &n.children[i];
                     (c.path.len() == 1 && c.value.is_some())
-                        || (c.node_type == NodeType::CatchAll && c.children.first().is_some_and(|l| l.value.is_some()))
+                        || (c.node_type == NodeType::CatchAll
+                            && c.children.first().is_some_and(|l| l.value.is_some()))
                 });
                 if rest == b"/" {
                     return Walk::Stop {
@@ -550,6 +571,27 @@ fn insert_child<T>(mut n: &mut Node<T>, mut path: &[u8], route: &str, value: T) 
     n.path = path.to_vec();
     n.value = Some(value);
     n.full_path = route.into();
+}
+
+/// `rest.starts_with(prefix)` for `rest.len() >= prefix.len()`, without a
+/// call into libc's `memcmp`: node paths are short, and the call overhead was
+/// half of a static lookup. Compares eight bytes at a time.
+#[inline(always)]
+fn has_prefix(rest: &[u8], prefix: &[u8]) -> bool {
+    let n = prefix.len();
+    let (mut a, mut b) = (&rest[..n], prefix);
+    while a.len() >= 8 {
+        let (x, xs) = a.split_at(8);
+        let (y, ys) = b.split_at(8);
+        if u64::from_ne_bytes(x.try_into().unwrap_or([0; 8]))
+            != u64::from_ne_bytes(y.try_into().unwrap_or([1; 8]))
+        {
+            return false;
+        }
+        a = xs;
+        b = ys;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Position of byte `c` in `indices`.

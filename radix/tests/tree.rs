@@ -9,7 +9,8 @@ use radix::{InsertError, Tree};
 fn build(routes: &[&str]) -> Tree<String> {
     let mut t = Tree::new();
     for r in routes {
-        t.insert(r, r.to_string()).unwrap_or_else(|e| panic!("insert {r}: {e}"));
+        t.insert(r, r.to_string())
+            .unwrap_or_else(|e| panic!("insert {r}: {e}"));
     }
     t
 }
@@ -69,7 +70,11 @@ fn expect_conflicts(routes: &[(&str, bool)]) {
         let res = t.insert(r, ());
         assert_eq!(res.is_err(), *conflict, "route {r}: {res:?}");
         if res.is_err() {
-            assert_eq!(before, t.to_string(), "failed insert of {r} changed the tree");
+            assert_eq!(
+                before,
+                t.to_string(),
+                "failed insert of {r} changed the tree"
+            );
         }
     }
 }
@@ -139,19 +144,36 @@ fn catch_all_conflicts() {
 
 #[test]
 fn duplicates_are_refused_and_originals_kept() {
-    let routes = ["/", "/doc/", "/src/*filepath", "/search/:query", "/user_:name"];
+    let routes = [
+        "/",
+        "/doc/",
+        "/src/*filepath",
+        "/search/:query",
+        "/user_:name",
+    ];
     let mut t = Tree::new();
     for r in routes {
         t.insert(r, r.to_string()).unwrap();
-        assert_eq!(t.insert(r, "again".into()), Err(InsertError::Duplicate { route: r.into() }));
+        assert_eq!(
+            t.insert(r, "again".into()),
+            Err(InsertError::Duplicate { route: r.into() })
+        );
     }
     check(
         &t,
         &[
             ("/", Some("/"), &[]),
             ("/doc/", Some("/doc/"), &[]),
-            ("/src/some/file.png", Some("/src/*filepath"), &[("filepath", "/some/file.png")]),
-            ("/search/someth!ng+in+ünìcodé", Some("/search/:query"), &[("query", "someth!ng+in+ünìcodé")]),
+            (
+                "/src/some/file.png",
+                Some("/src/*filepath"),
+                &[("filepath", "/some/file.png")],
+            ),
+            (
+                "/search/someth!ng+in+ünìcodé",
+                Some("/search/:query"),
+                &[("query", "someth!ng+in+ünìcodé")],
+            ),
             ("/user_gopher", Some("/user_:name"), &[("name", "gopher")]),
         ],
     );
@@ -161,7 +183,10 @@ fn duplicates_are_refused_and_originals_kept() {
 fn empty_wildcard_names() {
     for r in ["/user:", "/user:/", "/cmd/:/", "/src/*"] {
         let mut t: Tree<()> = Tree::new();
-        assert_eq!(t.insert(r, ()), Err(InsertError::EmptyWildcardName { route: r.into() }));
+        assert_eq!(
+            t.insert(r, ()),
+            Err(InsertError::EmptyWildcardName { route: r.into() })
+        );
     }
 }
 
@@ -170,17 +195,31 @@ fn double_wildcards() {
     for r in ["/:foo:bar", "/:foo:bar/", "/:foo*bar"] {
         let mut t: Tree<()> = Tree::new();
         let e = t.insert(r, ()).unwrap_err();
-        assert!(matches!(e, InsertError::TooManyWildcards { .. }), "{r}: {e:?}");
-        assert!(e.to_string().starts_with("only one wildcard per path segment is allowed"));
+        assert!(
+            matches!(e, InsertError::TooManyWildcards { .. }),
+            "{r}: {e:?}"
+        );
+        assert!(e
+            .to_string()
+            .starts_with("only one wildcard per path segment is allowed"));
     }
 }
 
 #[test]
 fn catch_all_syntax() {
     let mut t: Tree<()> = Tree::new();
-    assert!(matches!(t.insert("/src/*x/y", ()), Err(InsertError::CatchAllNotAtEnd { .. })));
-    assert!(matches!(t.insert("/src*x", ()), Err(InsertError::NoSlashBeforeCatchAll { .. })));
-    assert!(matches!(t.insert("src", ()), Err(InsertError::MissingLeadingSlash { .. })));
+    assert!(matches!(
+        t.insert("/src/*x/y", ()),
+        Err(InsertError::CatchAllNotAtEnd { .. })
+    ));
+    assert!(matches!(
+        t.insert("/src*x", ()),
+        Err(InsertError::NoSlashBeforeCatchAll { .. })
+    ));
+    assert!(matches!(
+        t.insert("src", ()),
+        Err(InsertError::MissingLeadingSlash { .. })
+    ));
     assert!(t.is_empty());
 }
 
@@ -213,12 +252,18 @@ fn conflict_messages_name_both_routes() {
     );
     let mut t = build(&["/user/:name"]);
     let e = t.insert("/user/:id", String::new()).unwrap_err();
-    assert!(e.to_string().contains("'/user/:id'") && e.to_string().contains("'/user/:name'"), "{e}");
+    assert!(
+        e.to_string().contains("'/user/:id'") && e.to_string().contains("'/user/:name'"),
+        "{e}"
+    );
 }
 
 #[test]
 fn static_beside_param_in_both_orders() {
-    for order in [["/user/groups", "/user/:name"], ["/user/:name", "/user/groups"]] {
+    for order in [
+        ["/user/groups", "/user/:name"],
+        ["/user/:name", "/user/groups"],
+    ] {
         let t = build(&order);
         check(
             &t,
@@ -265,7 +310,11 @@ fn case_insensitive_lookup() {
     let t = build(&routes);
     for r in &routes {
         for fix in [true, false] {
-            assert_eq!(t.find_case_insensitive_path(r, fix).as_deref(), Some(*r), "route {r} fix={fix}");
+            assert_eq!(
+                t.find_case_insensitive_path(r, fix).as_deref(),
+                Some(*r),
+                "route {r} fix={fix}"
+            );
         }
     }
     let mut cases: Vec<(&str, &str, bool, bool)> = CI_TESTS.to_vec();
@@ -278,7 +327,10 @@ fn case_insensitive_lookup() {
         }
         let got = t.find_case_insensitive_path(input, false);
         if *slash {
-            assert!(got.is_none(), "{input} must need the slash fix, got {got:?}");
+            assert!(
+                got.is_none(),
+                "{input} must need the slash fix, got {got:?}"
+            );
         } else {
             assert_eq!(got.is_some(), *found, "{input} fix=false");
             if *found {
@@ -291,7 +343,19 @@ fn case_insensitive_lookup() {
 #[test]
 fn hostile_paths_do_not_panic() {
     let t = build(TESTTREEWILDCARD_ROUTES);
-    for p in ["", "/", "//", "///", "\u{0}", "/é", "/cmd/\u{10FFFF}/x", "/src", "/search/%zz", "/:cc", "/*"] {
+    for p in [
+        "",
+        "/",
+        "//",
+        "///",
+        "\u{0}",
+        "/é",
+        "/cmd/\u{10FFFF}/x",
+        "/src",
+        "/search/%zz",
+        "/:cc",
+        "/*",
+    ] {
         let _ = t.get(p);
         let _ = t.find_case_insensitive_path(p, true);
         let _ = t.find_case_insensitive_path(p, false);

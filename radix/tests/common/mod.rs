@@ -1,1 +1,2 @@
 pub mod gin_cases;
+pub mod http;

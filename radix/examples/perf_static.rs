@@ -1,0 +1,36 @@
+//! Profiling helper: look up every route of a data set in a loop.
+//! `cargo run --release -p radix --example perf_static -- data/static.txt 20000`
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let file = args
+        .get(1)
+        .map(String::as_str)
+        .unwrap_or("radix/data/static.txt");
+    let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20000);
+    let text = std::fs::read_to_string(file).expect("data file");
+    let mut tree = radix::Tree::new();
+    let mut reqs = Vec::new();
+    for (i, l) in text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .enumerate()
+    {
+        let (m, r) = l.split_once(' ').expect("METHOD PATH");
+        if m != "GET" {
+            continue;
+        }
+        tree.insert(r, i).expect("insert");
+        reqs.push(r.replace(':', "v"));
+    }
+    let start = std::time::Instant::now();
+    let mut n = 0usize;
+    for _ in 0..rounds {
+        for r in &reqs {
+            if let Ok(m) = tree.get(std::hint::black_box(r)) {
+                n += m.value + m.params.len();
+            }
+        }
+    }
+    let per = start.elapsed().as_nanos() as f64 / (rounds * reqs.len()) as f64;
+    println!("{n} {per:.1} ns/lookup over {} routes", reqs.len());
+}

@@ -1,0 +1,349 @@
+//! The `Engine` (gin's `*gin.Engine`): one radix [`Tree`] per HTTP method, the
+//! root router group's middleware, the 404/405 chains, and the request
+//! dispatch of gin's `handleHTTPRequest`.
+//!
+//! Dispatch, in gin's order:
+//! 1. find the tree of the request method and look the decoded path up;
+//! 2. on a match, run the route's chain;
+//! 3. on a miss (not for `CONNECT`, not for `/`): if the tree recommends a
+//!    trailing-slash redirect and `redirect_trailing_slash` is on, redirect
+//!    (301 for GET, 307 otherwise); else if `redirect_fixed_path` is on and a
+//!    case-insensitive lookup of the cleaned path succeeds, redirect there;
+//! 4. if `handle_method_not_allowed` is on and another method's tree matches,
+//!    answer 405 through the `no_method` chain, with an `Allow` header;
+//! 5. otherwise 404 through the `no_route` chain.
+
+use http::{HeaderValue, Method, StatusCode};
+use servemux::{BoxFuture, Handler, Request, ResponseWriter};
+
+use crate::context::Context;
+use crate::error::InsertError;
+use crate::group::{join_paths, RouterGroup};
+use crate::handler::{HandlerFunc, HandlersChain, ABORT_INDEX};
+use crate::middleware::{logger, recovery};
+use crate::redirect;
+use crate::tree::Tree;
+
+/// gin's `default404Body`.
+pub const DEFAULT_404_BODY: &str = "404 page not found";
+/// gin's `default405Body`.
+pub const DEFAULT_405_BODY: &str = "405 method not allowed";
+
+/// Why a route could not be registered (where gin panics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteError {
+    /// The tree refused the path.
+    Insert(InsertError),
+    /// Group middleware plus route handlers reach gin's limit (`abortIndex` = 63).
+    TooManyHandlers {
+        /// The route.
+        route: String,
+        /// How many handlers the chain would have.
+        count: usize,
+    },
+    /// A route needs at least one handler.
+    NoHandlers {
+        /// The route.
+        route: String,
+    },
+    /// The method is not a valid HTTP method token.
+    InvalidMethod {
+        /// The method text.
+        method: String,
+    },
+}
+
+impl std::fmt::Display for RouteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RouteError::Insert(e) => e.fmt(f),
+            RouteError::TooManyHandlers { route, count } => write!(
+                f,
+                "too many handlers for '{route}': {count} (must be fewer than {ABORT_INDEX})"
+            ),
+            RouteError::NoHandlers { route } => write!(f, "there must be at least one handler for '{route}'"),
+            RouteError::InvalidMethod { method } => write!(f, "HTTP method '{method}' is not valid"),
+        }
+    }
+}
+
+impl std::error::Error for RouteError {}
+
+impl From<InsertError> for RouteError {
+    fn from(e: InsertError) -> Self {
+        RouteError::Insert(e)
+    }
+}
+
+/// gin's engine: routes, middleware, and the not-found behaviour.
+pub struct Engine {
+    trees: Vec<(Method, Tree<HandlersChain>)>,
+    /// The root group's middleware (gin's `engine.RouterGroup.Handlers`).
+    pub(crate) middleware: Vec<HandlerFunc>,
+    no_route: Vec<HandlerFunc>,
+    no_method: Vec<HandlerFunc>,
+    all_no_route: HandlersChain,
+    all_no_method: HandlersChain,
+    /// Redirect `/foo/` to `/foo` (or back) when only the other exists. Default on.
+    pub redirect_trailing_slash: bool,
+    /// Try a case-insensitive, cleaned lookup and redirect to it. Default off.
+    pub redirect_fixed_path: bool,
+    /// Answer 405 (with `Allow`) when another method has the route. Default off.
+    pub handle_method_not_allowed: bool,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+/// gin's `gin.Default()`: an engine with [`logger`] and [`recovery`].
+pub fn default_engine() -> Engine {
+    let mut e = Engine::new();
+    e.use_handler(logger());
+    e.use_handler(recovery());
+    e
+}
+
+impl Engine {
+    /// gin's `gin.New()`: no middleware, gin's default settings.
+    pub fn new() -> Self {
+        Engine {
+            trees: Vec::new(),
+            middleware: Vec::new(),
+            no_route: Vec::new(),
+            no_method: Vec::new(),
+            all_no_route: Vec::new().into(),
+            all_no_method: Vec::new().into(),
+            redirect_trailing_slash: true,
+            redirect_fixed_path: false,
+            handle_method_not_allowed: false,
+        }
+    }
+
+    /// The route tree of `method`, if any route uses it (for printing).
+    pub fn tree(&self, method: &Method) -> Option<&Tree<HandlersChain>> {
+        self.trees.iter().find(|(m, _)| m == method).map(|(_, t)| t)
+    }
+
+    /// The root group, to register routes and middleware on.
+    pub fn root(&mut self) -> RouterGroup<'_> {
+        let handlers = self.middleware.clone();
+        RouterGroup::new(self, "/".to_string(), handlers)
+    }
+
+    /// A group below `relative` that inherits the engine's middleware.
+    pub fn group(&mut self, relative: &str) -> RouterGroup<'_> {
+        let base = join_paths("/", relative);
+        let handlers = self.middleware.clone();
+        RouterGroup::new(self, base, handlers)
+    }
+
+    /// Add global middleware, also used by the 404/405 chains (gin's `engine.Use`).
+    pub fn use_<F>(&mut self, f: F) -> &mut Self
+    where
+        F: for<'a, 'e> Fn(&'a mut Context<'e>) -> BoxFuture<'a> + Send + Sync + 'static,
+    {
+        self.use_handler(crate::handler::handler(f))
+    }
+
+    /// [`use_`](Self::use_) for an already boxed handler.
+    pub fn use_handler(&mut self, h: HandlerFunc) -> &mut Self {
+        self.middleware.push(h);
+        self.rebuild_error_chains();
+        self
+    }
+
+    /// Handlers for requests no route matches (gin's `NoRoute`).
+    pub fn no_route(&mut self, handlers: Vec<HandlerFunc>) {
+        self.no_route = handlers;
+        self.rebuild_error_chains();
+    }
+
+    /// Handlers for 405s when `handle_method_not_allowed` is on (gin's `NoMethod`).
+    pub fn no_method(&mut self, handlers: Vec<HandlerFunc>) {
+        self.no_method = handlers;
+        self.rebuild_error_chains();
+    }
+
+    fn rebuild_error_chains(&mut self) {
+        self.all_no_route = self.middleware.iter().chain(&self.no_route).cloned().collect();
+        self.all_no_method = self.middleware.iter().chain(&self.no_method).cloned().collect();
+    }
+
+    /// Register a route handler on the root group.
+    pub fn handle<F>(&mut self, method: &str, path: &str, f: F) -> Result<(), RouteError>
+    where
+        F: for<'a, 'e> Fn(&'a mut Context<'e>) -> BoxFuture<'a> + Send + Sync + 'static,
+    {
+        self.root().handle(method, path, f)
+    }
+
+    /// Register `GET path`.
+    pub fn get<F>(&mut self, path: &str, f: F) -> Result<(), RouteError>
+    where
+        F: for<'a, 'e> Fn(&'a mut Context<'e>) -> BoxFuture<'a> + Send + Sync + 'static,
+    {
+        self.root().get(path, f)
+    }
+
+    /// Register `POST path`.
+    pub fn post<F>(&mut self, path: &str, f: F) -> Result<(), RouteError>
+    where
+        F: for<'a, 'e> Fn(&'a mut Context<'e>) -> BoxFuture<'a> + Send + Sync + 'static,
+    {
+        self.root().post(path, f)
+    }
+
+    /// gin's `engine.addRoute`: put a full chain into the method's tree.
+    pub(crate) fn add_route(&mut self, method: &str, path: &str, chain: Vec<HandlerFunc>) -> Result<(), RouteError> {
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| RouteError::InvalidMethod {
+            method: method.to_string(),
+        })?;
+        if chain.is_empty() {
+            return Err(RouteError::NoHandlers { route: path.to_string() });
+        }
+        if chain.len() >= ABORT_INDEX {
+            return Err(RouteError::TooManyHandlers {
+                route: path.to_string(),
+                count: chain.len(),
+            });
+        }
+        let idx = match self.trees.iter().position(|(m, _)| *m == method) {
+            Some(i) => i,
+            None => {
+                self.trees.push((method, Tree::new()));
+                self.trees.len() - 1
+            }
+        };
+        tracing::debug!(route = path, "route registered");
+        self.trees[idx].1.insert(path, chain.into())?;
+        Ok(())
+    }
+
+    /// gin's `handleHTTPRequest`.
+    async fn dispatch(&self, w: &mut ResponseWriter, r: &mut Request) {
+        let method = r.method().clone();
+        if let Some((_, tree)) = self.trees.iter().find(|(m, _)| *m == method) {
+            // Look up, then keep only what outlives the borrow of `r`: the
+            // chain and full path (borrowed from the tree) and param offsets.
+            let found = {
+                let path = r.path();
+                match tree.get(path) {
+                    Ok(m) => {
+                        let base = path.as_ptr() as usize;
+                        let params = m
+                            .params
+                            .iter()
+                            .map(|p| {
+                                let start = p.value.as_ptr() as usize - base;
+                                (p.key, start, start + p.value.len())
+                            })
+                            .collect();
+                        Ok((m.value, params, m.full_path))
+                    }
+                    Err(nf) => Err(nf.tsr),
+                }
+            };
+            match found {
+                Ok((chain, params, full_path)) => {
+                    let mut c = Context::new(w, r, chain, params, full_path);
+                    c.next().await;
+                    return;
+                }
+                Err(tsr) => {
+                    if method != Method::CONNECT && r.path() != "/" {
+                        if tsr && self.redirect_trailing_slash {
+                            redirect_trailing_slash(w, r).await;
+                            return;
+                        }
+                        if self.redirect_fixed_path {
+                            let cleaned = redirect::clean_path(r.path());
+                            if let Some(fixed) = tree.find_case_insensitive_path(&cleaned, self.redirect_trailing_slash) {
+                                redirect_request(w, r, &fixed).await;
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        if self.handle_method_not_allowed {
+            let allowed: Vec<&str> = self
+                .trees
+                .iter()
+                .filter(|(m, t)| *m != method && t.get(r.path()).is_ok())
+                .map(|(m, _)| m.as_str())
+                .collect();
+            if !allowed.is_empty() {
+                if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+                    w.header_mut().insert(http::header::ALLOW, v);
+                }
+                serve_error(w, r, &self.all_no_method, StatusCode::METHOD_NOT_ALLOWED, DEFAULT_405_BODY).await;
+                return;
+            }
+        }
+        serve_error(w, r, &self.all_no_route, StatusCode::NOT_FOUND, DEFAULT_404_BODY).await;
+    }
+}
+
+impl Handler for Engine {
+    fn serve_http<'a>(&'a self, w: &'a mut ResponseWriter, r: &'a mut Request) -> BoxFuture<'a> {
+        Box::pin(self.dispatch(w, r))
+    }
+}
+
+/// gin's `serveError`: run the 404/405 chain; if it wrote nothing and left the
+/// status alone, answer `code` with gin's plain-text body.
+async fn serve_error(w: &mut ResponseWriter, r: &mut Request, chain: &[HandlerFunc], code: StatusCode, body: &str) {
+    {
+        let mut c = Context::new(w, r, chain, Vec::new(), "").with_default_status(code);
+        c.next().await;
+    }
+    if w.bytes_written() > 0 {
+        return;
+    }
+    if !w.wrote_header() {
+        w.write_header(code);
+    }
+    if w.status() == code {
+        w.header_mut()
+            .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        if let Err(e) = w.write(body.as_bytes()).await {
+            tracing::debug!(error = %e, "response write failed");
+        }
+    }
+}
+
+/// gin's `redirectTrailingSlash`: add or remove the final `/` (honouring
+/// `X-Forwarded-Prefix`) and redirect.
+async fn redirect_trailing_slash(w: &mut ResponseWriter, r: &mut Request) {
+    let mut p = r.path().to_string();
+    if let Some(prefix) = r.headers().get("X-Forwarded-Prefix").and_then(|v| v.to_str().ok()) {
+        let prefix = redirect::clean_path(prefix);
+        if prefix != "." {
+            p = format!("{prefix}/{p}");
+        }
+    }
+    let new_path = if p.len() > 1 && p.ends_with('/') {
+        p[..p.len() - 1].to_string()
+    } else {
+        format!("{p}/")
+    };
+    redirect_request(w, r, &new_path).await;
+}
+
+/// gin's `redirectRequest`: 301 for GET, 307 for anything else.
+async fn redirect_request(w: &mut ResponseWriter, r: &mut Request, new_path: &str) {
+    let code = if r.method() == Method::GET {
+        StatusCode::MOVED_PERMANENTLY
+    } else {
+        StatusCode::TEMPORARY_REDIRECT
+    };
+    let url = redirect::location(new_path, r.raw_query());
+    tracing::debug!(from = r.path(), to = %url, code = code.as_u16(), "redirecting request");
+    let mut c = Context::new(w, r, &[], Vec::new(), "");
+    c.redirect(code.as_u16(), &url).await;
+}
