@@ -1,0 +1,95 @@
+//! Looking up a route must not touch the heap: parameters live inline in
+//! `Params` (up to `INLINE_PARAMS`), keys borrow from the tree and values from
+//! the request path. A counting global allocator proves it.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use radix::Tree;
+
+/// Counts allocations made by the current thread only, so that the test
+/// harness's other threads cannot disturb the count.
+struct Counting;
+
+thread_local! {
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCS.with(Cell::get);
+    f();
+    ALLOCS.with(Cell::get) - before
+}
+
+#[test]
+fn get_allocates_nothing_for_static_param_and_catch_all_routes() {
+    let mut t = Tree::new();
+    let routes = [
+        "/",
+        "/users",
+        "/users/:user",
+        "/users/:user/repos",
+        "/repos/:owner/:repo/git/refs/*ref",
+        "/user/groups",
+        "/user/:name",
+        "/a/:b/:c/:d/:e/:f/:g/:h",
+    ];
+    for (i, r) in routes.iter().enumerate() {
+        t.insert(r, i).unwrap();
+    }
+    let requests = [
+        ("/", 0, 0),
+        ("/users", 1, 0),
+        ("/users/gopher", 2, 1),
+        ("/users/gopher/repos", 3, 1),
+        ("/repos/rust-lang/rust/git/refs/heads/master", 4, 3),
+        ("/user/groups", 5, 0),
+        // backtracks from the static `groups` branch to the param
+        ("/user/group", 6, 1),
+        // eight params: the inline capacity, exactly
+        ("/a/1/2/3/4/5/6/7", 7, 7),
+        ("/a/b/c/d/e/f/g/h", 7, 7),
+    ];
+    for (path, want, nparams) in requests {
+        let mut got = None;
+        let n = allocations_during(|| {
+            let m = t.get(path).expect("route matches");
+            got = Some((*m.value, m.params.len()));
+        });
+        assert_eq!(got, Some((want, nparams)), "{path}");
+        assert_eq!(n, 0, "get({path}) allocated {n} times");
+    }
+    // Misses (with and without a trailing-slash recommendation) are free too.
+    for path in ["/nope", "/users/gopher/", "/users/gopher/repos/x"] {
+        let n = allocations_during(|| {
+            assert!(t.get(path).is_err(), "{path}");
+        });
+        assert_eq!(n, 0, "get({path}) allocated {n} times");
+    }
+}
+
+#[test]
+fn the_counter_counts() {
+    // Guard against a broken allocator hook making the test above vacuous.
+    let n = allocations_during(|| {
+        std::hint::black_box(vec![1u8; 16]);
+    });
+    assert!(n >= 1);
+}
