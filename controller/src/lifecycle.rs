@@ -1,0 +1,113 @@
+//! One request's life inside a controller: Go's `System.ServeHTTP` after the route was found.
+//!
+//! ```text
+//!   new_action_context(request, writer)
+//!          │
+//!   ┌──────▼───────┐  Err(jump) ──────────────┐
+//!   │before_action │──────────────────────────┤
+//!   └──────┬───────┘                           │
+//!   ┌──────▼───────┐  Err(jump) ──────────────┤   jump = redirect_302(url):
+//!   │   action     │──────────────────────────┤     302 Found + Location
+//!   └──────┬───────┘  panic ───────┐           │
+//!   ┌──────▼───────┐               │           │
+//!   │ after_action │  panic ───────┤ 500       │
+//!   └──────┬───────┘               │           │
+//!          ├◄──────────────────────┴───────────┘
+//!   write the buffered body   (always)
+//!   destruct()                (always, once)
+//! ```
+//!
+//! Go gets the "always" from a `defer` that `recover`s the redirect's private panic value (and
+//! re-panics anything else, so in Go a real panic skips the body and `Destruct`). Here the
+//! redirect is a plain `Err` that `?` carries out of the action, and only real panics unwind;
+//! they are caught around the three middle boxes with `catch_unwind`, so the tail runs in every
+//! case.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use futures_util::FutureExt;
+use http::StatusCode;
+use servemux::{Request, ResponseWriter};
+
+use crate::{ActionContext, Actions, Jump};
+
+/// Names for log lines.
+pub(crate) struct Names {
+    pub controller: &'static str,
+    pub action: &'static str,
+}
+
+/// Runs before -> action -> after, then writes the body and destructs, whatever happened.
+pub(crate) async fn run<'a, C: Actions>(
+    controller: &'a C,
+    action: usize,
+    names: Names,
+    args: Vec<String>,
+    writer: &'a mut ResponseWriter,
+    request: &'a Request,
+) {
+    let mut ctx = controller.new_action_context(request, writer);
+
+    let middle = async {
+        ctx.before_action()?;
+        controller.call_action(action, &mut ctx, args).await?;
+        ctx.after_action();
+        Ok::<(), Jump>(())
+    };
+    // Unwind safety: after a panic the context is only used to write what was buffered and to
+    // destruct; a half-updated body is exactly what Go's deferred write would send too.
+    let outcome = AssertUnwindSafe(middle).catch_unwind().await;
+
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(Jump::Redirect302(url))) => {
+            tracing::debug!(
+                controller = names.controller,
+                action = names.action,
+                location = %url,
+                "redirect 302"
+            );
+            servemux::redirect(ctx.writer(), request, &url, StatusCode::FOUND).await;
+        }
+        Err(panic) => {
+            tracing::error!(
+                controller = names.controller,
+                action = names.action,
+                panic = panic_message(&*panic),
+                "action panicked; answering 500"
+            );
+            // If the action already sent bytes the status is out; all that is left is the tail.
+            let w = ctx.writer();
+            if !w.wrote_header() {
+                w.write_header(StatusCode::INTERNAL_SERVER_ERROR);
+            }
+        }
+    }
+
+    let body = ctx.take_body();
+    if !body.is_empty() {
+        if let Err(e) = ctx.writer().write(&body).await {
+            tracing::debug!(error = %e, "writing the buffered body failed");
+        }
+    }
+
+    if let Err(panic) = catch_unwind(AssertUnwindSafe(|| ctx.destruct())) {
+        tracing::error!(
+            controller = names.controller,
+            panic = panic_message(&*panic),
+            "destruct panicked"
+        );
+    }
+}
+
+/// The text of a panic payload, when it has one.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "<non-string panic payload>"
+    }
+}

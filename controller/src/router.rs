@@ -1,0 +1,354 @@
+//! The route table: Go's `router.Router` (`MapRouteItems`, `DefineRouteItem`, `FindRoute`).
+//!
+//! [`Router::resolve`] does what Go's `FindRoute` does, in the same order:
+//!
+//! 1. The path is lower-cased (Go: `strings.ToLower(path)`), so that `/Demo/DescribeDemo` and
+//!    `/demo/describedemo` are the same route. Rules see the lower-cased path too, which is why
+//!    their captures come out in lower case.
+//! 2. **Rules** ([`Router::define_route`]) are tried one after another in registration order; the
+//!    first regex that matches wins and its capture groups become the action's `String`
+//!    arguments, padded with `""` or cut to the action's arity. This is a linear scan, as in Go,
+//!    so every rule costs every request that falls through to a general route (the bench
+//!    `benches/route.rs` measures it).
+//! 3. **General routes** (from [`Router::register_routes`]): `/controller/action`, at most two
+//!    segments; a missing name is `index` as in Go (`/` is `index/index`, `/demo` is
+//!    `demo/index`). Go ignores any third segment; here a path with more than two segments is not
+//!    a general route, so `/demo/describedemo/anything` does not alias `/demo/describedemo`.
+//!    Go answers the general route of an action that wants arguments by calling it with none,
+//!    and `reflect.Value.Call` panics; here a general route only reaches actions without
+//!    arguments, and anything else is a 404.
+//!
+//! The lookup is separate from serving, so it can be tested and benchmarked without a network.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use crate::{AnyController, RouteError};
+
+/// The name Go uses for an empty controller or action segment (`SetEmptyControllerName`).
+pub const INDEX: &str = "index";
+
+/// The route table.
+#[derive(Default)]
+pub struct Router {
+    controllers: Vec<Entry>,
+    by_name: HashMap<&'static str, usize>,
+    rules: Vec<Rule>,
+}
+
+/// A registered controller and its actions by route name.
+struct Entry {
+    controller: Box<dyn AnyController>,
+    actions: HashMap<&'static str, ActionRef>,
+}
+
+/// Where an action sits in its controller's table, and what it needs.
+#[derive(Clone, Copy)]
+struct ActionRef {
+    name: &'static str,
+    index: usize,
+    arity: usize,
+}
+
+/// One `define_route` rule.
+struct Rule {
+    regex: Regex,
+    controller: usize,
+    action: ActionRef,
+}
+
+/// How a path was resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// By the rule with this index (registration order).
+    Rule(usize),
+    /// By the general `/controller/action` route.
+    General,
+}
+
+/// The answer of [`Router::resolve`]: which action serves a path, with which arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The controller's route name (`demo`).
+    pub controller: &'static str,
+    /// The action's route name (`describedemo`).
+    pub action: &'static str,
+    /// The action's arguments, exactly as many as it takes.
+    pub args: Vec<String>,
+    /// Which route matched.
+    pub via: Via,
+    controller_index: usize,
+    action_index: usize,
+}
+
+/// One line of [`Router::routes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    /// The regex of a rule, or `/controller/action` for a general route.
+    pub pattern: String,
+    /// The controller's route name.
+    pub controller: &'static str,
+    /// The action's route name.
+    pub action: &'static str,
+    /// How many arguments the action takes.
+    pub arity: usize,
+    /// The Rust method behind the action.
+    pub method: &'static str,
+}
+
+impl Router {
+    /// An empty table.
+    pub fn new() -> Self {
+        Router::default()
+    }
+
+    /// Adds controllers and their general routes (Go's `MapRouteItems`).
+    ///
+    /// Build the list with [`boxed`](crate::boxed):
+    /// `router.register_routes([boxed(DemoController), boxed(TestController)])`.
+    /// Two controllers with the same route name are an error (Go keeps the first silently).
+    pub fn register_routes<I>(&mut self, controllers: I) -> Result<&mut Self, RouteError>
+    where
+        I: IntoIterator<Item = Box<dyn AnyController>>,
+    {
+        for c in controllers {
+            self.register_one(c)?;
+        }
+        Ok(self)
+    }
+
+    fn register_one(&mut self, controller: Box<dyn AnyController>) -> Result<(), RouteError> {
+        let name = controller.name();
+        if self.by_name.contains_key(name) {
+            return Err(RouteError::DuplicateController { name: name.into() });
+        }
+        let mut actions = HashMap::new();
+        for (index, (action, arity, method)) in controller.action_list().into_iter().enumerate() {
+            // The attribute rejects two methods with one action name, so this never overwrites.
+            actions.insert(
+                action,
+                ActionRef {
+                    name: action,
+                    index,
+                    arity,
+                },
+            );
+            if arity == 0 {
+                tracing::debug!(route = %format!("/{name}/{action}"), method, "general route");
+            } else {
+                tracing::debug!(
+                    controller = name,
+                    action,
+                    arity,
+                    method,
+                    "action with arguments: reachable through define_route only"
+                );
+            }
+        }
+        self.by_name.insert(name, self.controllers.len());
+        self.controllers.push(Entry {
+            controller,
+            actions,
+        });
+        Ok(())
+    }
+
+    /// Adds a rule: paths matching `pattern` go to `controller`'s `action`, the capture groups
+    /// becoming its arguments (Go's `DefineRouteItem`). Rules are tried in the order they were
+    /// defined, before general routes, against the lower-cased path.
+    ///
+    /// `controller` is a route name (`"demo"`); `action` is compared the way the attribute names
+    /// actions, so `"describedemo"`, `"DescribeDemo"` and `"describe_demo"` are the same action.
+    /// The controller must be registered first. Errors: an invalid regex, an unknown controller or
+    /// action, or a pattern that is already a rule (the second could never match).
+    pub fn define_route(
+        &mut self,
+        pattern: &str,
+        controller: &str,
+        action: &str,
+    ) -> Result<&mut Self, RouteError> {
+        if self.rules.iter().any(|r| r.regex.as_str() == pattern) {
+            return Err(RouteError::DuplicateRule {
+                pattern: pattern.into(),
+            });
+        }
+        let regex = Regex::new(pattern).map_err(|e| RouteError::InvalidRegex {
+            pattern: pattern.into(),
+            error: e.to_string(),
+        })?;
+        let ci = *self
+            .by_name
+            .get(lowercase(controller).as_ref())
+            .ok_or_else(|| RouteError::UnknownController {
+                pattern: pattern.into(),
+                controller: controller.into(),
+            })?;
+        let entry = &self.controllers[ci];
+        let wanted: String = action
+            .chars()
+            .filter(|&c| c != '_')
+            .flat_map(char::to_lowercase)
+            .collect();
+        let target = *entry
+            .actions
+            .get(wanted.as_str())
+            .ok_or_else(|| RouteError::UnknownAction {
+                pattern: pattern.into(),
+                controller: entry.controller.name().into(),
+                action: action.into(),
+            })?;
+        tracing::debug!(
+            rule = self.rules.len(),
+            pattern,
+            controller = entry.controller.name(),
+            action = target.name,
+            groups = regex.captures_len() - 1,
+            arity = target.arity,
+            "route rule"
+        );
+        self.rules.push(Rule {
+            regex,
+            controller: ci,
+            action: target,
+        });
+        Ok(self)
+    }
+
+    /// Finds the action for a (decoded) request path: the first matching rule, else the general
+    /// route. `None` means 404. Allocates only for a path with upper-case letters (the lower-case
+    /// copy) and for the arguments of a rule.
+    pub fn resolve(&self, path: &str) -> Option<Route> {
+        let path = lowercase(path);
+        self.resolve_rule(&path)
+            .or_else(|| self.resolve_general(&path))
+    }
+
+    /// The first rule whose regex matches.
+    fn resolve_rule(&self, path: &str) -> Option<Route> {
+        self.rules.iter().enumerate().find_map(|(i, rule)| {
+            let args = rule_args(rule, path)?;
+            Some(self.route(rule.controller, rule.action, args, Via::Rule(i)))
+        })
+    }
+
+    /// `/controller/action`, both names already lower case.
+    fn resolve_general(&self, path: &str) -> Option<Route> {
+        let (controller, action) = general_names(path)?;
+        let ci = *self.by_name.get(controller)?;
+        let target = *self.controllers[ci].actions.get(action)?;
+        // Go would call an action that takes arguments with none and panic: answer 404 instead.
+        if target.arity != 0 {
+            return None;
+        }
+        Some(self.route(ci, target, Vec::new(), Via::General))
+    }
+
+    fn route(&self, ci: usize, target: ActionRef, args: Vec<String>, via: Via) -> Route {
+        Route {
+            controller: self.controllers[ci].controller.name(),
+            action: target.name,
+            args,
+            via,
+            controller_index: ci,
+            action_index: target.index,
+        }
+    }
+
+    /// Every route: the rules in order, then the general routes sorted by path, for listings.
+    pub fn routes(&self) -> Vec<RouteInfo> {
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            let c = &self.controllers[rule.controller].controller;
+            out.push(RouteInfo {
+                pattern: rule.regex.as_str().to_owned(),
+                controller: c.name(),
+                action: rule.action.name,
+                arity: rule.action.arity,
+                method: c.action_list()[rule.action.index].2,
+            });
+        }
+        let mut general = Vec::new();
+        for entry in &self.controllers {
+            let c = &entry.controller;
+            for (action, arity, method) in c.action_list() {
+                if arity == 0 {
+                    general.push(RouteInfo {
+                        pattern: format!("/{}/{}", c.name(), action),
+                        controller: c.name(),
+                        action,
+                        arity,
+                        method,
+                    });
+                }
+            }
+        }
+        general.sort_by(|a, b| a.pattern.cmp(&b.pattern));
+        out.extend(general);
+        out
+    }
+
+    /// The number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The controller that serves `route` (a route this router resolved), and the action index.
+    pub(crate) fn controller_for(&self, route: &Route) -> (&dyn AnyController, usize) {
+        (
+            &*self.controllers[route.controller_index].controller,
+            route.action_index,
+        )
+    }
+}
+
+/// The controller and action names of a general route, from an already lower-cased path.
+///
+/// Go's `parseRoutePath`: trim `/` at both ends, split on `/`, trim spaces from each name, and
+/// use `index` for a missing or empty one. Unlike Go, a third segment means "no general route".
+pub fn general_names(path: &str) -> Option<(&str, &str)> {
+    let mut segments = path.trim_matches('/').split('/');
+    let controller = segments.next().unwrap_or("").trim();
+    let action = segments.next().map_or("", str::trim);
+    if segments.next().is_some() {
+        return None;
+    }
+    if controller.is_empty() {
+        return Some((INDEX, INDEX));
+    }
+    Some((controller, if action.is_empty() { INDEX } else { action }))
+}
+
+/// The arguments of `rule` for `path`, or `None` when it does not match. Groups that did not
+/// take part in the match count as `""`, like Go's `FindStringSubmatch`; then the list is padded
+/// with `""` or cut to the action's arity (Go's `makeActionArgs`).
+fn rule_args(rule: &Rule, path: &str) -> Option<Vec<String>> {
+    let arity = rule.action.arity;
+    if arity == 0 {
+        // No captures needed: the cheaper `is_match` lets the regex engine stop early.
+        return rule.regex.is_match(path).then(Vec::new);
+    }
+    let caps = rule.regex.captures(path)?;
+    let mut args: Vec<String> = caps
+        .iter()
+        .skip(1)
+        .take(arity)
+        .map(|m| m.map_or_else(String::new, |m| m.as_str().to_owned()))
+        .collect();
+    args.resize(arity, String::new());
+    Some(args)
+}
+
+/// Go's `strings.ToLower`, without a copy when there is nothing to change (the common case).
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        }
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
