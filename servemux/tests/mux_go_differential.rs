@@ -11,13 +11,12 @@
 
 mod mux_support;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use mux_support::{parse_response, Seen};
+use mux_support::{parse_response, rust_route_table, spawn, Seen};
 
 /// A small deterministic generator (xorshift64*), so a failure can be replayed from its seed.
 struct Rng(u64);
@@ -141,58 +140,6 @@ fn build_go_twin() -> PathBuf {
         .unwrap();
     assert!(out.status.success(), "go build: {}", String::from_utf8_lossy(&out.stderr));
     bin
-}
-
-/// The compiled `route_table` example: next to this test's own binary when `cargo test` built
-/// all targets, otherwise built now.
-fn rust_route_table() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let bin = profile_dir.join("examples").join("route_table");
-    if !bin.exists() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "servemux", "--example", "route_table"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "cargo build --example route_table failed");
-    }
-    bin
-}
-
-/// A route table server process, killed on drop.
-struct Proc {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `bin FILE 127.0.0.1:0` and waits for its `listening on http://ADDR` line.
-fn spawn(bin: &Path, table: &Path) -> Proc {
-    let mut child = Command::new(bin)
-        .arg(table)
-        .arg("127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{bin:?}: unexpected first line {line:?}"))
-        .parse()
-        .unwrap();
-    Proc { child, addr }
 }
 
 fn send(addr: SocketAddr, method: &str, host: &str, target: &str) -> Seen {

@@ -4,7 +4,9 @@
 
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,3 +196,56 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
 pub fn code(s: StatusCode) -> u16 {
     s.as_u16()
 }
+
+/// The compiled `route_table` example: next to this test's own binary when `cargo test` built
+/// all targets, otherwise built now.
+pub fn rust_route_table() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let bin = profile_dir.join("examples").join("route_table");
+    if !bin.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "servemux", "--example", "route_table"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "cargo build --example route_table failed");
+    }
+    bin
+}
+
+/// A route table server process, killed on drop.
+pub struct Proc {
+    pub child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `bin FILE 127.0.0.1:0` and waits for its `listening on http://ADDR` line.
+pub fn spawn(bin: &Path, table: &Path) -> Proc {
+    let mut child = Command::new(bin)
+        .arg(table)
+        .arg("127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{bin:?}: unexpected first line {line:?}"))
+        .parse()
+        .unwrap();
+    Proc { child, addr }
+}
+
