@@ -1,0 +1,150 @@
+//! A server to restart by hand: goinbox/gohttp's `gracehttp/demo`.
+//!
+//! ```text
+//! cargo run -p gracehttp --example restart -- --addr 127.0.0.1:8080
+//! curl http://127.0.0.1:8080/            # pid=31061
+//! curl 'http://127.0.0.1:8080/slow?ms=3000' &  kill -USR2 31061
+//! curl http://127.0.0.1:8080/            # pid=31129: a new process, the same port
+//! kill -TERM 31129                       # graceful shutdown, exit 0
+//! ```
+//!
+//! Every response names the pid that served it. `/slow?ms=N` writes a first line, flushes it,
+//! sleeps N ms (at most a minute) and writes a second line, so a request can span a restart.
+//!
+//! Options: `--addr ADDR` (repeatable; default 127.0.0.1:8080, port 0 picks a free one),
+//! `--ready-timeout-ms N`, `--shutdown-timeout-ms N`, `--pid-file PATH`, `--quiet`.
+//!
+//! Switches for the tests, read only in a process started by a restart (so the first process
+//! serves normally and every restart it attempts misbehaves): `RESTART_FAIL_CHILD=1` exits with
+//! status 1 at start-up, `RESTART_HANG_CHILD=1` never becomes ready, `RESTART_CHILD_DELAY_MS=N`
+//! waits N ms before serving.
+
+use std::time::Duration;
+
+use servemux::handler_fn;
+
+// ANCHOR: handler
+fn handler() -> impl servemux::Handler {
+    let pid = std::process::id();
+    handler_fn(move |w, r| {
+        Box::pin(async move {
+            if r.path() == "/slow" {
+                let ms: u64 = r.query("ms").and_then(|v| v.parse().ok()).unwrap_or(500);
+                let _ = w.write(format!("start pid={pid}\n").as_bytes()).await;
+                let _ = w.flush().await;
+                tokio::time::sleep(Duration::from_millis(ms.min(60_000))).await;
+                let _ = w.write(format!("end pid={pid}\n").as_bytes()).await;
+            } else {
+                let _ = w.write(format!("pid={pid}").as_bytes()).await;
+            }
+        })
+    })
+}
+// ANCHOR_END: handler
+
+struct Args {
+    addrs: Vec<String>,
+    ready_timeout: Option<Duration>,
+    shutdown_timeout: Option<Duration>,
+    pid_file: Option<String>,
+    quiet: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        addrs: Vec::new(),
+        ready_timeout: None,
+        shutdown_timeout: None,
+        pid_file: None,
+        quiet: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        let ms = |v: String| {
+            v.parse()
+                .map(Duration::from_millis)
+                .map_err(|_| format!("{v} is not a number of milliseconds"))
+        };
+        match flag.as_str() {
+            "--addr" => args.addrs.push(value()?),
+            "--ready-timeout-ms" => args.ready_timeout = Some(ms(value()?)?),
+            "--shutdown-timeout-ms" => args.shutdown_timeout = Some(ms(value()?)?),
+            "--pid-file" => args.pid_file = Some(value()?),
+            "--quiet" => args.quiet = true,
+            _ => return Err(format!("unknown argument {flag}")),
+        }
+    }
+    if args.addrs.is_empty() {
+        args.addrs.push("127.0.0.1:8080".to_owned());
+    }
+    Ok(args)
+}
+
+/// The misbehaviours the tests ask of a restarted child.
+fn misbehave_if_asked() {
+    if !gracehttp::is_child() {
+        return;
+    }
+    let set = |name| std::env::var(name).is_ok_and(|v| v != "0" && !v.is_empty());
+    if set("RESTART_FAIL_CHILD") {
+        eprintln!("RESTART_FAIL_CHILD is set: exiting at start-up");
+        std::process::exit(1);
+    }
+    if set("RESTART_HANG_CHILD") {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+    if let Some(ms) = std::env::var("RESTART_CHILD_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+// ANCHOR: main
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = parse_args().unwrap_or_else(|e| {
+        eprintln!("restart: {e}");
+        std::process::exit(2);
+    });
+    misbehave_if_asked();
+
+    // Inherited from the parent after a restart, bound otherwise.
+    let listeners = gracehttp::listen(&args.addrs).unwrap_or_else(|e| {
+        eprintln!("restart: cannot listen on {:?}: {e}", args.addrs);
+        std::process::exit(1);
+    });
+    for listener in &listeners {
+        if let Ok(addr) = listener.local_addr() {
+            println!("Serving {addr} with pid {}.", std::process::id());
+        }
+    }
+
+    let mut server = gracehttp::Builder::new().listeners(listeners);
+    if let Some(t) = args.ready_timeout {
+        server = server.ready_timeout(t);
+    }
+    if let Some(t) = args.shutdown_timeout {
+        server = server.shutdown_timeout(t);
+    }
+    if let Some(path) = args.pid_file {
+        server = server.pid_file(path);
+    }
+    if args.quiet {
+        server = server.quiet();
+    }
+    if let Err(e) = server.serve(handler()).await {
+        eprintln!("restart: {e}");
+        std::process::exit(1);
+    }
+    println!("Server stopped.");
+}
+// ANCHOR_END: main

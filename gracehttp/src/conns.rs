@@ -1,0 +1,85 @@
+//! Counting the connections that were accepted but have not sent a byte yet.
+//!
+//! `servemux::Server::shutdown` closes every connection that is not in the middle of a request,
+//! including one accepted a moment ago whose request is still on its way: that client would see
+//! its fresh connection closed unanswered. Go's `Shutdown` spares such connections for 5 seconds.
+//! We get the same effect from the outside: after the accept loops stop, we wait until no
+//! connection is still `New` (or a grace period passes), and only then call `shutdown`.
+//!
+//! The server reports state changes through its `ConnState` hook, keyed by the client's address.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use servemux::{ConnState, ConnStateHook};
+use tokio::sync::Notify;
+
+/// Connections in the `New` state, by client address.
+#[derive(Default)]
+pub(crate) struct Fresh {
+    count: AtomicUsize,
+    by_addr: Mutex<HashMap<SocketAddr, usize>>,
+    left_new: Notify,
+}
+
+impl Fresh {
+    /// The hook to give the server.
+    pub(crate) fn hook(self: &Arc<Self>) -> ConnStateHook {
+        let fresh = self.clone();
+        Arc::new(move |addr, state| fresh.on_state(addr, state))
+    }
+
+    fn on_state(&self, addr: SocketAddr, state: ConnState) {
+        match state {
+            ConnState::New => {
+                let mut map = self.by_addr.lock().unwrap_or_else(|e| e.into_inner());
+                *map.entry(addr).or_insert(0) += 1;
+                self.count.fetch_add(1, Ordering::AcqRel);
+            }
+            ConnState::Active | ConnState::Closed => {
+                // The common case, a request on a connection that left `New` long ago, costs one
+                // atomic load. (A connection's own `New` happens before its later states, so if
+                // it is still counted the load sees it.)
+                if self.count.load(Ordering::Acquire) == 0 {
+                    return;
+                }
+                let mut map = self.by_addr.lock().unwrap_or_else(|e| e.into_inner());
+                if let Entry::Occupied(mut entry) = map.entry(addr) {
+                    *entry.get_mut() -= 1;
+                    if *entry.get() == 0 {
+                        entry.remove();
+                    }
+                    self.count.fetch_sub(1, Ordering::AcqRel);
+                    self.left_new.notify_waiters();
+                }
+            }
+            ConnState::Idle => {}
+        }
+    }
+
+    /// How many connections are `New` right now.
+    pub(crate) fn count(&self) -> usize {
+        self.count.load(Ordering::Acquire)
+    }
+
+    /// Waits until no connection is `New`, at most `limit`. Returns how many still are.
+    pub(crate) async fn wait_none(&self, limit: Duration) -> usize {
+        let _ = tokio::time::timeout(limit, async {
+            loop {
+                let left = self.left_new.notified();
+                tokio::pin!(left);
+                left.as_mut().enable();
+                if self.count() == 0 {
+                    return;
+                }
+                left.await;
+            }
+        })
+        .await;
+        self.count()
+    }
+}

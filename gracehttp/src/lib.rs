@@ -1,0 +1,64 @@
+//! # gracehttp — restart a server in place without closing its port
+//!
+//! The Rust counterpart of goinbox/gohttp's `gracehttp`. A server started with [`serve`] (or a
+//! [`Builder`]) runs a [`servemux::Server`] and watches three signals:
+//!
+//! - **`SIGUSR2`: restart.** Start a new process from our own executable and arguments, with the
+//!   listening sockets at fd 3 and up and a pipe to report readiness. Both processes accept on the
+//!   same sockets until the child writes its ready byte; then the old process stops accepting,
+//!   finishes its in-flight requests and returns. If the child dies or stays silent past the ready
+//!   timeout, it is killed and reaped and the old process keeps serving.
+//! - **`SIGTERM`, `SIGINT`: shut down** gracefully, within the shutdown timeout.
+//!
+//! Each step prints the Go original's log line (`[pid: N] Receive signal SIGUSR2. ...`), see
+//! [`Event`].
+//!
+//! One idea per module:
+//!
+//! - `protocol` — which descriptors and variables a parent hands its child;
+//! - `spawn`    — the parent's side: fork+exec with the sockets, wait for the ready byte;
+//! - `inherit`  — the child's side (and systemd's socket activation): adopt the sockets, say ready;
+//! - `bind`     — binding a fresh socket when nothing was inherited;
+//! - `conns`    — counting connections that have not sent their first request yet;
+//! - `run`      — the life of the server: signals, restart, drain;
+//! - `builder`  — the options, and [`listen`];
+//! - `events`   — the Go log lines; `pidfile` — the optional pid file.
+
+mod bind;
+mod builder;
+mod conns;
+mod events;
+mod inherit;
+mod pidfile;
+mod protocol;
+mod run;
+mod spawn;
+
+pub use builder::{listen, Builder};
+pub use events::{print_line, Event, Logger};
+pub use inherit::{is_child, Origin};
+
+use std::io;
+use std::net::{TcpListener, ToSocketAddrs};
+
+use servemux::Handler;
+
+/// Serves `handler` on `addr` (or on the socket inherited from a parent or from systemd) until
+/// `SIGTERM`/`SIGINT`, restarting in place on `SIGUSR2`. Go's `gracehttp.ListenAndServe`.
+///
+/// Uses the [`Builder`] defaults. Returns `Ok(())` once this process has shut down gracefully,
+/// whether for good or because a new process took over.
+pub async fn serve(addr: impl ToSocketAddrs, handler: impl Handler) -> io::Result<()> {
+    Builder::new()
+        .listeners(listen([addr])?)
+        .serve(handler)
+        .await
+}
+
+/// Like [`serve`], on listeners bound (or inherited through [`listen`]) by the caller.
+pub async fn serve_listeners(
+    listeners: impl IntoIterator<Item = TcpListener>,
+    handler: impl Handler,
+) -> io::Result<()> {
+    Builder::new().listeners(listeners).serve(handler).await
+}
