@@ -4,7 +4,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 
-use controller::{boxed, BaseContext, Controller, Router};
+use controller::{boxed, ActionContext, BaseContext, Controller, Router};
 use servemux::{Request, ResponseWriter};
 
 struct BenchController;
@@ -40,8 +40,12 @@ fn router_with_rules(n: usize) -> Router {
 fn general(c: &mut Criterion) {
     let mut g = c.benchmark_group("general");
     let r = router_with_rules(0);
-    g.bench_function("hit", |b| b.iter(|| r.resolve(black_box("/bench/DescribeDemo"))));
-    g.bench_function("miss", |b| b.iter(|| r.resolve(black_box("/bench/nothing"))));
+    g.bench_function("hit", |b| {
+        b.iter(|| r.resolve(black_box("/bench/DescribeDemo")))
+    });
+    g.bench_function("miss", |b| {
+        b.iter(|| r.resolve(black_box("/bench/nothing")))
+    });
     g.finish();
 }
 

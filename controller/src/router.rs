@@ -191,14 +191,15 @@ impl Router {
             .filter(|&c| c != '_')
             .flat_map(char::to_lowercase)
             .collect();
-        let target = *entry
-            .actions
-            .get(wanted.as_str())
-            .ok_or_else(|| RouteError::UnknownAction {
-                pattern: pattern.into(),
-                controller: entry.controller.name().into(),
-                action: action.into(),
-            })?;
+        let target =
+            *entry
+                .actions
+                .get(wanted.as_str())
+                .ok_or_else(|| RouteError::UnknownAction {
+                    pattern: pattern.into(),
+                    controller: entry.controller.name().into(),
+                    action: action.into(),
+                })?;
         tracing::debug!(
             rule = self.rules.len(),
             pattern,

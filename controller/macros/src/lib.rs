@@ -101,7 +101,10 @@ fn expand(block: &ItemImpl) -> syn::Result<TokenStream2> {
     }
 
     let defs = actions.iter().map(action_def);
-    let arms = actions.iter().enumerate().map(|(i, a)| call_arm(self_ty, i, a));
+    let arms = actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| call_arm(self_ty, i, a));
     Ok(quote! {
         impl ::controller::Actions for #self_ty {
             const NAME: &'static str = #controller_name;
@@ -167,10 +170,7 @@ fn check_signature(method: &ImplItemFn) -> syn::Result<(bool, usize)> {
         ));
     }
     if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new(
-            v.span(),
-            "an action cannot be variadic",
-        ));
+        return Err(syn::Error::new(v.span(), "an action cannot be variadic"));
     }
     let mut inputs = sig.inputs.iter().peekable();
     let mut has_self = false;
@@ -235,11 +235,7 @@ fn action_def(a: &Action) -> TokenStream2 {
 fn call_arm(self_ty: &Type, index: usize, a: &Action) -> TokenStream2 {
     let method = &a.method.sig.ident;
     let args: Vec<_> = (0..a.arity).map(|i| format_ident!("__arg{}", i)).collect();
-    let this = if a.has_self {
-        quote!(self,)
-    } else {
-        quote!()
-    };
+    let this = if a.has_self { quote!(self,) } else { quote!() };
     let call = quote!(<#self_ty>::#method(#this __ctx, #(#args),*));
     let call = if a.method.sig.asyncness.is_some() {
         quote!(#call.await)
