@@ -93,17 +93,30 @@ impl Client {
     pub(crate) async fn execute(&self, req: RequestParts) -> Result<Response, Error> {
         let start = Instant::now();
         let timeout = req.timeout.unwrap_or(self.inner.config.timeout);
-        // Kept for the log line and the timeout error; `follow` consumes the request.
-        let log_url = req.url.clone();
+        let mut req = req;
+        // Set by `follow` only when it redirects: the URL as first requested, for the log line.
+        let mut original = None;
         let result = match timeout {
-            Some(d) => match tokio::time::timeout(d, self.follow(req, start)).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::new(ErrorKind::Timeout(Timeout::Total), &log_url)),
-            },
-            None => self.follow(req, start).await,
+            Some(d) => {
+                let follow = self.follow(&mut req, &mut original, start);
+                match tokio::time::timeout(d, follow).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        let url = original.clone().unwrap_or_else(|| req.url.clone());
+                        Err(Error::new(ErrorKind::Timeout(Timeout::Total), url))
+                    }
+                }
+            }
+            None => self.follow(&mut req, &mut original, start).await,
         };
         let elapsed = start.elapsed();
-        let host = url::authority_of(&log_url);
+        // On success without redirects the URL now lives in the response; no copy was made.
+        let log_url = match (&original, &result) {
+            (Some(url), _) => url.as_str(),
+            (None, Ok(resp)) => resp.url.as_str(),
+            (None, Err(_)) => req.url.as_str(),
+        };
+        let host = url::authority_of(log_url);
         // goinbox logs `Host: ... URL: ... TimeDuration: ... StatusCode: ...`; Go prints a
         // time.Duration as `986.798µs`, and so does Rust's `Debug` for `Duration`.
         match &result {
@@ -125,25 +138,26 @@ impl Client {
         result
     }
 
-    /// Sends the request, following redirects when enabled.
-    async fn follow(&self, req: RequestParts, start: Instant) -> Result<Response, Error> {
-        let RequestParts {
-            mut method,
-            url: mut current,
-            mut headers,
-            mut body,
-            retry,
-            ..
-        } = req;
+    /// Sends the request, following redirects when enabled. Works on the caller's `req` in
+    /// place (a redirect rewrites its URL, method, body); `original` receives the first URL
+    /// when that happens.
+    async fn follow(
+        &self,
+        req: &mut RequestParts,
+        original: &mut Option<String>,
+        start: Instant,
+    ) -> Result<Response, Error> {
         let config = &self.inner.config;
         let mut redirects = 0;
         loop {
-            let target = url::parse(&current).map_err(|k| Error::new(k, &current))?;
-            let retry = retry.unwrap_or(config.retry_non_idempotent || method.is_idempotent());
+            let target = url::parse(&req.url).map_err(|k| Error::new(k, &req.url))?;
+            let retry = req
+                .retry
+                .unwrap_or(config.retry_non_idempotent || req.method.is_idempotent());
             let raw = self
-                .round_trip(&target, &method, &headers, &body, retry)
+                .round_trip(&target, &req.method, &req.headers, &req.body, retry)
                 .await
-                .map_err(|k| Error::new(k, &current))?;
+                .map_err(|k| Error::new(k, &req.url))?;
 
             let location = match raw.headers.get(LOCATION) {
                 Some(loc) if config.max_redirects > 0 && is_followed(raw.status) => loc,
@@ -153,7 +167,7 @@ impl Client {
                         version: raw.version,
                         headers: raw.headers,
                         body: raw.body,
-                        url: current,
+                        url: std::mem::take(&mut req.url),
                         elapsed: start.elapsed(),
                     })
                 }
@@ -161,31 +175,32 @@ impl Client {
             if redirects == config.max_redirects {
                 return Err(Error::new(
                     ErrorKind::TooManyRedirects(config.max_redirects),
-                    current,
+                    req.url.as_str(),
                 ));
             }
             redirects += 1;
             let next = location
                 .to_str()
                 .map_err(|_| ErrorKind::InvalidUrl("Location header is not ASCII"))
-                .and_then(|loc| url::resolve(&current, loc))
-                .map_err(|k| Error::new(k, &current))?;
+                .and_then(|loc| url::resolve(&req.url, loc))
+                .map_err(|k| Error::new(k, &req.url))?;
 
             // 301/302/303 turn a POST (anything but GET/HEAD) into a body-less GET, as browsers
             // and Go do; 307/308 repeat the request as it was.
             let downgrade = matches!(raw.status.as_u16(), 301..=303);
-            if downgrade && method != Method::GET && method != Method::HEAD {
-                method = Method::GET;
-                body = Bytes::new();
-                headers.remove(CONTENT_TYPE);
+            if downgrade && req.method != Method::GET && req.method != Method::HEAD {
+                req.method = Method::GET;
+                req.body = Bytes::new();
+                req.headers.remove(CONTENT_TYPE);
             }
             // Credentials and an explicit Host are for the original host only.
-            if !same_host(&current, &next) {
+            if !same_host(&req.url, &next) {
                 for name in [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE, HOST] {
-                    headers.remove(name);
+                    req.headers.remove(name);
                 }
             }
-            current = next;
+            let previous = std::mem::replace(&mut req.url, next);
+            original.get_or_insert(previous);
         }
     }
 
