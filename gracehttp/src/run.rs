@@ -34,6 +34,9 @@ use crate::{inherit, pidfile};
 /// Go spares a connection that has not sent its first request for this long when it shuts down.
 const NEW_CONN_GRACE: Duration = Duration::from_secs(5);
 
+/// How long a child that closed its readiness pipe unready may take to exit before we kill it.
+const CLOSED_PIPE_GRACE: Duration = Duration::from_millis(500);
+
 /// Why the serving loop ended.
 enum Stop {
     Restarted,
@@ -129,7 +132,7 @@ async fn serve_until_stop(
                     emit(log, Event::ShutdownSignal { signal: sig.name() });
                     if let Some((child, _)) = restarting.take() {
                         let pid = child.pid();
-                        let status = child.kill_and_reap().await;
+                        let (status, _) = child.reap(Duration::ZERO).await;
                         tracing::info!(pid, ?status, "shutting down: the pending child was killed");
                     }
                     return Stop::Shutdown;
@@ -143,19 +146,27 @@ async fn serve_until_stop(
                     emit(log, Event::ChildStarted { pid });
                     return Stop::Restarted;
                 }
-                let status = match child.kill_and_reap().await {
+                // A child that closed the pipe is usually on its way out: give it a moment to
+                // exit by itself, so the log says how it ended rather than that we killed it.
+                let grace = match verdict {
+                    Verdict::ClosedPipe => CLOSED_PIPE_GRACE,
+                    _ => Duration::ZERO,
+                };
+                let (status, killed) = child.reap(grace).await;
+                let status = match status {
                     Ok(status) => status.to_string(),
-                    Err(e) => format!("status unknown: {e}"),
+                    Err(e) => format!("exit status unknown: {e}"),
                 };
                 let reason = match verdict {
-                    Verdict::Exited => format!("process {pid} exited before it was ready, {status}"),
-                    Verdict::ClosedPipe => format!(
-                        "process {pid} closed its readiness pipe without reporting ready, {status}"
-                    ),
-                    _ => format!(
+                    Verdict::TimedOut => format!(
                         "process {pid} was not ready within {:?} and was killed, {status}",
                         opts.ready_timeout
                     ),
+                    Verdict::ClosedPipe if killed => format!(
+                        "process {pid} closed its readiness pipe without reporting ready \
+                         and was killed, {status}"
+                    ),
+                    _ => format!("process {pid} exited before it was ready, {status}"),
                 };
                 emit(log, Event::RestartFailed { reason });
             }

@@ -162,12 +162,14 @@ impl Child {
     }
     // ANCHOR_END: verdict
 
-    /// Kills the child if it still runs and collects its exit status, so no zombie is left.
-    pub(crate) async fn kill_and_reap(mut self) -> io::Result<ExitStatus> {
-        if self.process.try_wait()?.is_none() {
-            // Fails only if it exited in between; wait() below collects it either way.
-            let _ = self.process.start_kill();
+    /// Gives the child `grace` to exit on its own, then kills it if it still runs, and collects
+    /// its exit status so no zombie is left. Says whether it had to be killed.
+    pub(crate) async fn reap(mut self, grace: Duration) -> (io::Result<ExitStatus>, bool) {
+        if let Ok(status) = tokio::time::timeout(grace, self.process.wait()).await {
+            return (status, false);
         }
-        self.process.wait().await
+        // Fails only if it exited in between; wait() below collects it either way.
+        let _ = self.process.start_kill();
+        (self.process.wait().await, true)
     }
 }
