@@ -29,8 +29,10 @@ use servemux::BoxFuture;
 
 use crate::context::Context;
 
+// ANCHOR: handler
 /// One handler or middleware, shareable between chains (gin's `HandlerFunc`).
 pub type HandlerFunc = Arc<dyn for<'a, 'e> Fn(&'a mut Context<'e>) -> BoxFuture<'a> + Send + Sync>;
+// ANCHOR_END: handler
 
 /// The handlers of one route, group middleware first (gin's `HandlersChain`).
 pub type HandlersChain = Arc<[HandlerFunc]>;

@@ -87,6 +87,7 @@ impl<T> Node<T> {
         }
     }
 
+    // ANCHOR: prio
     /// Bump the priority of child `pos` and move it forward past children with a
     /// lower priority, keeping `indices` in step. Returns its new position.
     fn increment_child_prio(&mut self, pos: usize) -> usize {
@@ -102,6 +103,7 @@ impl<T> Node<T> {
         }
         new_pos
     }
+    // ANCHOR_END: prio
 
     /// Add a child, keeping the wildcard child (if any) last. Returns its index.
     fn add_child(&mut self, child: Node<T>) -> usize {

@@ -67,6 +67,7 @@ fn get_allocates_nothing_for_static_param_and_catch_all_routes() {
         ("/a/1/2/3/4/5/6/7", 7, 7),
         ("/a/b/c/d/e/f/g/h", 7, 7),
     ];
+    // ANCHOR: no_alloc
     for (path, want, nparams) in requests {
         let mut got = None;
         let n = allocations_during(|| {
@@ -76,6 +77,7 @@ fn get_allocates_nothing_for_static_param_and_catch_all_routes() {
         assert_eq!(got, Some((want, nparams)), "{path}");
         assert_eq!(n, 0, "get({path}) allocated {n} times");
     }
+    // ANCHOR_END: no_alloc
     // Misses (with and without a trailing-slash recommendation) are free too.
     for path in ["/nope", "/users/gopher/", "/users/gopher/repos/x"] {
         let n = allocations_during(|| {

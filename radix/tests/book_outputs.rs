@@ -43,3 +43,34 @@ fn chain_trace_in_the_book_is_current() {
         "examples/middleware_chain.txt is stale; regenerate it (see this file's header)\n--- printed now ---\n{now}"
     );
 }
+
+/// The lookups the chapter walks through, on the tree the example grows.
+#[test]
+fn lookups_described_in_the_book() {
+    let mut tree = radix::Tree::new();
+    for route in tree_growth::ROUTES {
+        tree.insert(route, *route).unwrap();
+    }
+    let m = tree.get("/blog/rust/likes").unwrap();
+    assert_eq!(
+        (*m.value, m.params.get("post")),
+        ("/blog/:post/likes", Some("rust"))
+    );
+    // static `groups` is tried first, then the walk backtracks to `:name`
+    let m = tree.get("/user/group").unwrap();
+    assert_eq!(
+        (*m.value, m.params.get("name")),
+        ("/user/:name", Some("group"))
+    );
+    assert_eq!(*tree.get("/user/groups").unwrap().value, "/user/groups");
+    // case-insensitive lookup with trailing-slash fixing; param values keep their case
+    assert_eq!(
+        tree.find_case_insensitive_path("/BLOG/Rust/LIKES/", true)
+            .as_deref(),
+        Some("/blog/Rust/likes")
+    );
+    assert_eq!(
+        tree.find_case_insensitive_path("/BLOG/Rust/LIKES/", false),
+        None
+    );
+}
