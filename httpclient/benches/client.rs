@@ -142,6 +142,44 @@ fn bench_clients(c: &mut Criterion) {
             .iter_custom(|iters| interleaved(iters, post_theirs, post_ours))
     });
     group.finish();
+
+    rt.block_on(paired("GET", get_ours, get_theirs));
+    rt.block_on(paired("POST 1 KiB", post_ours, post_theirs));
+}
+
+/// A paired comparison on top of criterion's figures: the two clients alternate request by
+/// request (who goes first swaps every round), so both see the same machine at the same moment,
+/// and the ratio of the sums is robust to the load drifting during the run.
+async fn paired<F, G, FutF, FutG>(name: &str, ours: F, theirs: G)
+where
+    F: Fn() -> FutF,
+    G: Fn() -> FutG,
+    FutF: Future<Output = ()>,
+    FutG: Future<Output = ()>,
+{
+    let (mut t_ours, mut t_theirs) = (Duration::ZERO, Duration::ZERO);
+    let (rounds, per_round) = (20u32, 1000u32);
+    for round in 0..rounds {
+        for _ in 0..per_round {
+            for turn in 0..2 {
+                let start = Instant::now();
+                if (turn + round) % 2 == 0 {
+                    ours().await;
+                    t_ours += start.elapsed();
+                } else {
+                    theirs().await;
+                    t_theirs += start.elapsed();
+                }
+            }
+        }
+    }
+    let n = rounds * per_round;
+    println!(
+        "paired {name}: httpclient {:.2?}/req, reqwest {:.2?}/req, time ratio ours/reqwest = {:.3}",
+        t_ours / n,
+        t_theirs / n,
+        t_ours.as_secs_f64() / t_theirs.as_secs_f64()
+    );
 }
 
 /// Times `iters` runs of `measured`, running `other` (untimed) after each one.
