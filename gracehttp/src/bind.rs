@@ -47,3 +47,27 @@ fn bind_one(addr: SocketAddr) -> io::Result<TcpListener> {
     listen(&fd, Backlog::MAXCONN)?;
     Ok(TcpListener::from(fd))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::fcntl::{fcntl, FcntlArg, FdFlag};
+
+    #[test]
+    fn binds_a_close_on_exec_listener_that_accepts() {
+        let listener = bind_addr("127.0.0.1:0").unwrap();
+        let flags = fcntl(listener.as_raw_fd(), FcntlArg::F_GETFD).unwrap();
+        assert!(FdFlag::from_bits_truncate(flags).contains(FdFlag::FD_CLOEXEC));
+        let addr = listener.local_addr().unwrap();
+        let _client = std::net::TcpStream::connect(addr).unwrap();
+        assert!(listener.accept().is_ok());
+    }
+
+    #[test]
+    fn reports_an_address_that_cannot_be_bound() {
+        let taken = bind_addr("127.0.0.1:0").unwrap();
+        let err = bind_addr(taken.local_addr().unwrap()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+        assert!(bind_addr("not an address").is_err());
+    }
+}

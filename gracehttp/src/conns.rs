@@ -83,3 +83,51 @@ impl Fresh {
         self.count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    #[test]
+    fn counts_connections_until_their_first_request_or_close() {
+        let fresh = Arc::new(Fresh::default());
+        let hook = fresh.hook();
+        hook(addr(1), ConnState::New);
+        hook(addr(2), ConnState::New);
+        assert_eq!(fresh.count(), 2);
+        hook(addr(1), ConnState::Active);
+        assert_eq!(fresh.count(), 1);
+        // Later states of a connection that already left `New` change nothing.
+        hook(addr(1), ConnState::Idle);
+        hook(addr(1), ConnState::Active);
+        hook(addr(1), ConnState::Closed);
+        assert_eq!(fresh.count(), 1);
+        hook(addr(2), ConnState::Closed);
+        assert_eq!(fresh.count(), 0);
+        // A state for an unknown connection is ignored, not underflowed.
+        hook(addr(3), ConnState::Active);
+        assert_eq!(fresh.count(), 0);
+    }
+
+    #[tokio::test]
+    async fn waits_for_new_connections_then_gives_up_at_the_limit() {
+        let fresh = Arc::new(Fresh::default());
+        let hook = fresh.hook();
+        assert_eq!(fresh.wait_none(Duration::from_secs(5)).await, 0);
+
+        hook(addr(1), ConnState::New);
+        let later = hook.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            later(addr(1), ConnState::Active);
+        });
+        assert_eq!(fresh.wait_none(Duration::from_secs(5)).await, 0);
+
+        hook(addr(2), ConnState::New);
+        assert_eq!(fresh.wait_none(Duration::from_millis(20)).await, 1);
+    }
+}

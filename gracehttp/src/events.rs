@@ -10,6 +10,7 @@
 //! we print the line alone, and a custom logger can add whatever prefix it wants.
 
 use std::fmt;
+use std::io::Write;
 use std::sync::Arc;
 
 /// A step of a restart or shutdown, displayed as the Go original's log line
@@ -100,8 +101,12 @@ impl fmt::Display for Event {
 pub type Logger = Arc<dyn Fn(&Event) + Send + Sync>;
 
 /// The default [`Logger`]: the Go line on stdout.
+///
+/// Write errors are ignored, as Go's `log` ignores them: a closed stdout (the terminal went away,
+/// the pipe's reader exited) must not stop a shutdown half-way, which `println!` would, by
+/// panicking.
 pub fn print_line(event: &Event) {
-    println!("{event}");
+    let _ = writeln!(std::io::stdout().lock(), "{event}");
 }
 
 /// Sends an event to `tracing` and to the logger, if any.
@@ -114,5 +119,47 @@ pub(crate) fn emit(logger: Option<&Logger>, event: Event) {
     }
     if let Some(logger) = logger {
         logger(&event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_match_the_go_original() {
+        let pid = std::process::id();
+        let cases = [
+            (
+                Event::RestartSignal,
+                "Receive signal SIGUSR2. To restart the server gracefully.",
+            ),
+            (
+                Event::ChildStarted { pid: 31129 },
+                "A new process [31129] has been started successfully. To shut down the server gracefully.",
+            ),
+            (
+                Event::ServerShutDown,
+                "The http server has been shut down successfully.",
+            ),
+            (
+                Event::WaitingForConnections,
+                "Waiting for connections to be closed.",
+            ),
+            (Event::AllConnectionsClosed, "All connections has been closed."),
+            (
+                Event::ShutdownSignal { signal: "SIGTERM" },
+                "Receive signal SIGTERM. To shut down the server gracefully.",
+            ),
+            (
+                Event::RestartFailed {
+                    reason: "no such file".into(),
+                },
+                "Failed to start a new process: [no such file]. Continue serving.",
+            ),
+        ];
+        for (event, text) in cases {
+            assert_eq!(event.to_string(), format!("[pid: {pid}] {text}"));
+        }
     }
 }

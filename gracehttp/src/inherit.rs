@@ -201,3 +201,33 @@ fn check_listening_tcp(owned: &OwnedFd, fd: RawFd) -> io::Result<()> {
 fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+
+    fn check(fd: &impl std::os::fd::AsFd) -> io::Result<()> {
+        let owned = fd.as_fd().try_clone_to_owned()?;
+        let raw = owned.as_raw_fd();
+        check_listening_tcp(&owned, raw)
+    }
+
+    #[test]
+    fn accepts_only_listening_tcp_sockets() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        check(&listener).unwrap();
+
+        let stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let err = check(&stream).unwrap_err().to_string();
+        assert!(err.ends_with("is not listening"), "{err}");
+
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let err = check(&udp).unwrap_err().to_string();
+        assert!(err.ends_with("is not a TCP socket"), "{err}");
+
+        let (pipe, _w) = nix::unistd::pipe().unwrap();
+        let err = check(&pipe).unwrap_err().to_string();
+        assert!(err.ends_with("is not a socket"), "{err}");
+    }
+}

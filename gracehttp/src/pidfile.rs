@@ -36,3 +36,26 @@ fn temp_name(path: &Path, pid: u32) -> PathBuf {
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.{pid}.tmp"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_our_pid_and_removes_only_our_own() {
+        let path = std::env::temp_dir().join(format!("gracehttp-unit-{}.pid", std::process::id()));
+        write(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{}\n", std::process::id())
+        );
+        assert!(!temp_name(&path, std::process::id()).exists());
+
+        fs::write(&path, "1\n").unwrap();
+        remove_if_ours(&path);
+        assert!(path.exists(), "another process's pid stays");
+        write(&path).unwrap();
+        remove_if_ours(&path);
+        assert!(!path.exists());
+    }
+}
