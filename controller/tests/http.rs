@@ -100,6 +100,7 @@ impl LifeController {
         ctx.append("made\n");
     }
 
+    // ANCHOR: jump
     fn jump_action(ctx: &mut LifeContext) -> ActionResult {
         note(ctx, "jump");
         ctx.append("jumping\n");
@@ -107,6 +108,7 @@ impl LifeController {
         ctx.append("unreachable\n");
         Ok(())
     }
+    // ANCHOR_END: jump
 
     fn boom_action(ctx: &mut LifeContext) {
         note(ctx, "boom");
