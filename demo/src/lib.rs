@@ -1,8 +1,12 @@
 //! # demo — every layer of the workspace, put together
 //!
 //! The binaries of this crate are the seed's `server_demo.go` (`server`), its client session
-//! (`client`) and a load generator (`load`). The library holds what they share, and `report`,
-//! which turns the router comparison bench into the Benchmarks chapter's table and chart.
+//! (`client`) and a load generator (`load`). The library holds what they share:
+//!
+//! - `app`    — the demo controllers, their context and the route table;
+//! - `routes` — the route sets of the router comparison bench;
+//! - `report` — turning that bench's results into the Benchmarks chapter's table and chart.
 
+pub mod app;
 pub mod report;
 pub mod routes;
