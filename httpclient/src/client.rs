@@ -204,6 +204,7 @@ impl Client {
         }
     }
 
+    // ANCHOR: round_trip
     /// One request on one connection: pooled if possible, retried once on a fresh connection
     /// when a pooled one proves dead before answering (and the request may be retried).
     async fn round_trip(
@@ -244,6 +245,8 @@ impl Client {
         }
         Ok(raw)
     }
+
+    // ANCHOR_END: round_trip
 
     async fn dial(&self, target: &Target<'_>) -> Result<Conn, ErrorKind> {
         Conn::connect(target.host, target.port, self.inner.config.connect_timeout).await

@@ -49,6 +49,7 @@ impl Pool {
         self.max_idle_per_host > 0
     }
 
+    // ANCHOR: take
     /// Takes the most recently used live connection to `host:port`, if any.
     pub fn take(&self, host: &str, port: u16) -> Option<Conn> {
         let mut hosts = self.lock();
@@ -68,6 +69,8 @@ impl Pool {
         }
         None
     }
+
+    // ANCHOR_END: take
 
     /// Returns a connection after a complete exchange. Dropped (closed) when the host already
     /// has `max_idle_per_host` idle connections — Go's `errTooManyIdleHost`.
