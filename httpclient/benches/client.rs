@@ -148,8 +148,9 @@ fn bench_clients(c: &mut Criterion) {
 }
 
 /// A paired comparison on top of criterion's figures: the two clients alternate request by
-/// request (who goes first swaps every round), so both see the same machine at the same moment,
-/// and the ratio of the sums is robust to the load drifting during the run.
+/// request (who goes first swaps every round), so both see the same machine at the same moment.
+/// Medians are compared, not means: on a shared machine a few requests of either client stall
+/// for milliseconds behind another process, and a mean would measure those stalls.
 async fn paired<F, G, FutF, FutG>(name: &str, ours: F, theirs: G)
 where
     F: Fn() -> FutF,
@@ -157,28 +158,35 @@ where
     FutF: Future<Output = ()>,
     FutG: Future<Output = ()>,
 {
-    let (mut t_ours, mut t_theirs) = (Duration::ZERO, Duration::ZERO);
-    let (rounds, per_round) = (20u32, 1000u32);
+    let (rounds, per_round) = (20usize, 1000usize);
+    let mut t_ours = Vec::with_capacity(rounds * per_round);
+    let mut t_theirs = Vec::with_capacity(rounds * per_round);
     for round in 0..rounds {
         for _ in 0..per_round {
             for turn in 0..2 {
                 let start = Instant::now();
                 if (turn + round) % 2 == 0 {
                     ours().await;
-                    t_ours += start.elapsed();
+                    t_ours.push(start.elapsed());
                 } else {
                     theirs().await;
-                    t_theirs += start.elapsed();
+                    t_theirs.push(start.elapsed());
                 }
             }
         }
     }
-    let n = rounds * per_round;
+    let median = |v: &mut Vec<Duration>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let mean = |v: &[Duration]| v.iter().sum::<Duration>() / v.len() as u32;
+    let (mean_ours, mean_theirs) = (mean(&t_ours), mean(&t_theirs));
+    let (med_ours, med_theirs) = (median(&mut t_ours), median(&mut t_theirs));
     println!(
-        "paired {name}: httpclient {:.2?}/req, reqwest {:.2?}/req, time ratio ours/reqwest = {:.3}",
-        t_ours / n,
-        t_theirs / n,
-        t_ours.as_secs_f64() / t_theirs.as_secs_f64()
+        "paired {name}: median httpclient {med_ours:.2?} reqwest {med_theirs:.2?} \
+         ratio {:.3} | mean httpclient {mean_ours:.2?} reqwest {mean_theirs:.2?} ratio {:.3}",
+        med_ours.as_secs_f64() / med_theirs.as_secs_f64(),
+        mean_ours.as_secs_f64() / mean_theirs.as_secs_f64(),
     );
 }
 
