@@ -159,6 +159,7 @@ fn adopt_listeners(count: usize) -> io::Result<Vec<TcpListener>> {
         .collect()
 }
 
+// ANCHOR: adopt
 /// Takes ownership of an inherited descriptor, setting close-on-exec on it.
 fn adopt(fd: RawFd) -> io::Result<OwnedFd> {
     fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
@@ -197,6 +198,7 @@ fn check_listening_tcp(owned: &OwnedFd, fd: RawFd) -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: adopt
 
 fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
