@@ -1,4 +1,6 @@
-//! Route lookup cost: general routes, and N ordered regex rules (N = 1, 10, 100).
+//! Route lookup cost: general routes, and N ordered regex rules (N = 1, 10, 100), each found by
+//! `Router::resolve` (a RegexSet search past a handful of rules) and by `Router::resolve_ordered`
+//! (Go's scan, one regex after another).
 //!
 //! `cargo bench -p controller --bench route -- --warm-up-time 1 --measurement-time 3`
 
@@ -49,20 +51,33 @@ fn general(c: &mut Criterion) {
     g.finish();
 }
 
+/// For each N: the first rule, the last rule, and a general route behind all N rules, found by
+/// `resolve` (one RegexSet search once N > 4) and by `resolve_ordered` (Go's one-by-one scan).
 fn rules(c: &mut Criterion) {
     let mut g = c.benchmark_group("rules");
     for n in [1usize, 10, 100] {
         let r = router_with_rules(n);
         let last = format!("/rule{}/123", n - 1);
-        g.bench_with_input(BenchmarkId::new("first_rule", n), &n, |b, _| {
-            b.iter(|| r.resolve(black_box("/rule0/123")))
-        });
-        g.bench_with_input(BenchmarkId::new("last_rule", n), &n, |b, _| {
-            b.iter(|| r.resolve(black_box(&last)))
-        });
-        g.bench_with_input(BenchmarkId::new("general_behind_rules", n), &n, |b, _| {
-            b.iter(|| r.resolve(black_box("/bench/describedemo")))
-        });
+        let cases: [(&str, &str); 3] = [
+            ("first", "/rule0/123"),
+            ("last", &last),
+            ("general_behind", "/bench/describedemo"),
+        ];
+        for (case, path) in cases {
+            // Both lookups must agree before their speed is worth comparing.
+            assert_eq!(r.resolve(path), r.resolve_ordered(path));
+            assert!(r.resolve(path).is_some());
+            g.bench_with_input(
+                BenchmarkId::new(format!("{case}/resolve"), n),
+                &n,
+                |b, _| b.iter(|| r.resolve(black_box(path))),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("{case}/ordered"), n),
+                &n,
+                |b, _| b.iter(|| r.resolve_ordered(black_box(path))),
+            );
+        }
     }
     g.finish();
 }

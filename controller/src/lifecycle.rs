@@ -47,6 +47,7 @@ pub(crate) async fn run<'a, C: Actions>(
     writer: &'a mut ResponseWriter,
     request: &'a Request,
 ) {
+    // ANCHOR: run
     let mut ctx = controller.new_action_context(request, writer);
 
     let middle = async {
@@ -99,6 +100,7 @@ pub(crate) async fn run<'a, C: Actions>(
             "destruct panicked"
         );
     }
+    // ANCHOR_END: run
 }
 
 /// The text of a panic payload, when it has one.

@@ -5,11 +5,12 @@
 //! 1. The path is lower-cased (Go: `strings.ToLower(path)`), so that `/Demo/DescribeDemo` and
 //!    `/demo/describedemo` are the same route. Rules see the lower-cased path too, which is why
 //!    their captures come out in lower case.
-//! 2. **Rules** ([`Router::define_route`]) are tried one after another in registration order; the
-//!    first regex that matches wins and its capture groups become the action's `String`
-//!    arguments, padded with `""` or cut to the action's arity. This is a linear scan, as in Go,
-//!    so every rule costs every request that falls through to a general route (the bench
-//!    `benches/route.rs` measures it).
+//! 2. **Rules** ([`Router::define_route`]) are tried in registration order; the first regex that
+//!    matches wins and its capture groups become the action's `String` arguments, padded with
+//!    `""` or cut to the action's arity. Go tries them one by one, so every rule costs every
+//!    request that falls through to a general route ([`Router::resolve_ordered`] does the same).
+//!    [`Router::resolve`] gives the same answer with one [`RegexSet`] search over all rules once
+//!    there are more than a handful; `benches/route.rs` measures both.
 //! 3. **General routes** (from [`Router::register_routes`]): `/controller/action`, at most two
 //!    segments; a missing name is `index` as in Go (`/` is `index/index`, `/demo` is
 //!    `demo/index`). Go ignores any third segment; here a path with more than two segments is not
@@ -23,7 +24,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use regex::Regex;
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
 
 use crate::{AnyController, RouteError};
 
@@ -36,7 +39,13 @@ pub struct Router {
     controllers: Vec<Entry>,
     by_name: HashMap<&'static str, usize>,
     rules: Vec<Rule>,
+    /// Every rule's pattern in one set, in rule order (built lazily, see `rule_set`).
+    set: OnceLock<Option<RegexSet>>,
 }
+
+/// Up to this many rules, trying them one by one is cheaper than one set search (measured with
+/// `benches/route.rs`).
+const SCAN_MAX: usize = 4;
 
 /// A registered controller and its actions by route name.
 struct Entry {
@@ -214,24 +223,69 @@ impl Router {
             controller: ci,
             action: target,
         });
+        // The set is rebuilt from all rules on the next lookup.
+        self.set = OnceLock::new();
         Ok(self)
     }
 
     /// Finds the action for a (decoded) request path: the first matching rule, else the general
     /// route. `None` means 404. Allocates only for a path with upper-case letters (the lower-case
     /// copy) and for the arguments of a rule.
+    ///
+    /// With more than a few rules, one [`RegexSet`] pass over the path finds every rule that
+    /// matches; the lowest index wins, so the answer is the ordered scan's, at the cost of one
+    /// search instead of one per rule (see [`resolve_ordered`](Self::resolve_ordered)).
+    // ANCHOR: resolve
     pub fn resolve(&self, path: &str) -> Option<Route> {
         let path = lowercase(path);
-        self.resolve_rule(&path)
+        let rule = if self.rules.len() > SCAN_MAX {
+            match self.rule_set() {
+                Some(set) => self.resolve_rule_set(set, &path),
+                None => self.resolve_rule_scan(&path),
+            }
+        } else {
+            self.resolve_rule_scan(&path)
+        };
+        rule.or_else(|| self.resolve_general(&path))
+    }
+
+    /// The same answer as [`resolve`](Self::resolve), found the way Go finds it: every rule's regex
+    /// is tried in order. Kept public so the bench can put the two side by side.
+    pub fn resolve_ordered(&self, path: &str) -> Option<Route> {
+        let path = lowercase(path);
+        self.resolve_rule_scan(&path)
             .or_else(|| self.resolve_general(&path))
     }
 
-    /// The first rule whose regex matches.
-    fn resolve_rule(&self, path: &str) -> Option<Route> {
+    /// The first rule whose regex matches, trying them one by one.
+    fn resolve_rule_scan(&self, path: &str) -> Option<Route> {
         self.rules.iter().enumerate().find_map(|(i, rule)| {
             let args = rule_args(rule, path)?;
             Some(self.route(rule.controller, rule.action, args, Via::Rule(i)))
         })
+    }
+
+    /// The first rule that matches, found by one pass of the set over the path.
+    fn resolve_rule_set(&self, set: &RegexSet, path: &str) -> Option<Route> {
+        let i = set.matches(path).into_iter().next()?;
+        let rule = &self.rules[i];
+        // The set said it matches; only the captures are left to compute.
+        let args = rule_args(rule, path)?;
+        Some(self.route(rule.controller, rule.action, args, Via::Rule(i)))
+    }
+
+    /// All rules as one set, built on first use after the last `define_route`. `None` if the
+    /// combined automaton is too large for the regex crate's limits; lookups then scan.
+    fn rule_set(&self) -> Option<&RegexSet> {
+        self.set
+            .get_or_init(|| {
+                let set = RegexSet::new(self.rules.iter().map(|r| r.regex.as_str()));
+                if let Err(e) = &set {
+                    tracing::warn!(error = %e, "rules do not fit one RegexSet; scanning them in order");
+                }
+                set.ok()
+            })
+            .as_ref()
     }
 
     /// `/controller/action`, both names already lower case.
@@ -245,6 +299,8 @@ impl Router {
         }
         Some(self.route(ci, target, Vec::new(), Via::General))
     }
+
+    // ANCHOR_END: resolve
 
     fn route(&self, ci: usize, target: ActionRef, args: Vec<String>, via: Via) -> Route {
         Route {
@@ -308,6 +364,7 @@ impl Router {
 ///
 /// Go's `parseRoutePath`: trim `/` at both ends, split on `/`, trim spaces from each name, and
 /// use `index` for a missing or empty one. Unlike Go, a third segment means "no general route".
+// ANCHOR: general_names
 pub fn general_names(path: &str) -> Option<(&str, &str)> {
     let mut segments = path.trim_matches('/').split('/');
     let controller = segments.next().unwrap_or("").trim();
@@ -321,14 +378,20 @@ pub fn general_names(path: &str) -> Option<(&str, &str)> {
     Some((controller, if action.is_empty() { INDEX } else { action }))
 }
 
+// ANCHOR_END: general_names
+
 /// The arguments of `rule` for `path`, or `None` when it does not match. Groups that did not
 /// take part in the match count as `""`, like Go's `FindStringSubmatch`; then the list is padded
 /// with `""` or cut to the action's arity (Go's `makeActionArgs`).
 fn rule_args(rule: &Rule, path: &str) -> Option<Vec<String>> {
+    // `is_match` first: it allocates nothing and may stop early, while `captures` allocates its
+    // slots even for a miss. The one rule that matches is searched twice; every miss is cheaper.
+    if !rule.regex.is_match(path) {
+        return None;
+    }
     let arity = rule.action.arity;
     if arity == 0 {
-        // No captures needed: the cheaper `is_match` lets the regex engine stop early.
-        return rule.regex.is_match(path).then(Vec::new);
+        return Some(Vec::new());
     }
     let caps = rule.regex.captures(path)?;
     let mut args: Vec<String> = caps

@@ -50,6 +50,8 @@ struct Action<'a> {
     name: String,
     has_self: bool,
     arity: usize,
+    /// Where the context parameter's type is written, so a type mismatch is reported there.
+    ctx_span: Span,
 }
 
 fn expand(block: &ItemImpl) -> syn::Result<TokenStream2> {
@@ -91,12 +93,13 @@ fn expand(block: &ItemImpl) -> syn::Result<TokenStream2> {
                 ),
             ));
         }
-        let (has_self, arity) = check_signature(method)?;
+        let (has_self, arity, ctx_span) = check_signature(method)?;
         actions.push(Action {
             method,
             name,
             has_self,
             arity,
+            ctx_span,
         });
     }
 
@@ -160,8 +163,9 @@ fn action_name(stem: &str) -> String {
         .collect()
 }
 
-/// Checks `fn x_action([&self,] ctx: &mut Ctx, String...)`; returns (has `&self`, number of strings).
-fn check_signature(method: &ImplItemFn) -> syn::Result<(bool, usize)> {
+/// Checks `fn x_action([&self,] ctx: &mut Ctx, String...)`; returns (has `&self`, number of
+/// strings, span of the context type).
+fn check_signature(method: &ImplItemFn) -> syn::Result<(bool, usize, Span)> {
     let sig = &method.sig;
     if !sig.generics.params.is_empty() {
         return Err(syn::Error::new(
@@ -190,13 +194,13 @@ fn check_signature(method: &ImplItemFn) -> syn::Result<(bool, usize)> {
             "an action's first argument is its context, `ctx: &mut YourContext` (the type the controller's `new_action_context` returns)",
         )
     };
-    match inputs.next() {
+    let ctx_span = match inputs.next() {
         Some(FnArg::Typed(t)) => match &*t.ty {
-            Type::Reference(r) if r.mutability.is_some() => {}
+            Type::Reference(r) if r.mutability.is_some() => r.span(),
             other => return Err(ctx_err(other.span())),
         },
         _ => return Err(ctx_err(sig.ident.span())),
-    }
+    };
     let mut arity = 0;
     for arg in inputs {
         let FnArg::Typed(t) = arg else {
@@ -210,7 +214,7 @@ fn check_signature(method: &ImplItemFn) -> syn::Result<(bool, usize)> {
         }
         arity += 1;
     }
-    Ok((has_self, arity))
+    Ok((has_self, arity, ctx_span))
 }
 
 /// `String` or `std::string::String` / `::std::string::String` / `alloc::string::String`.
@@ -236,7 +240,8 @@ fn call_arm(self_ty: &Type, index: usize, a: &Action) -> TokenStream2 {
     let method = &a.method.sig.ident;
     let args: Vec<_> = (0..a.arity).map(|i| format_ident!("__arg{}", i)).collect();
     let this = if a.has_self { quote!(self,) } else { quote!() };
-    let call = quote!(<#self_ty>::#method(#this __ctx, #(#args),*));
+    let ctx = quote_spanned!(a.ctx_span=> __ctx);
+    let call = quote!(<#self_ty>::#method(#this #ctx, #(#args),*));
     let call = if a.method.sig.asyncness.is_some() {
         quote!(#call.await)
     } else {
