@@ -13,6 +13,27 @@
 //! Each step prints the Go original's log line (`[pid: N] Receive signal SIGUSR2. ...`), see
 //! [`Event`].
 //!
+//! ```no_run
+//! use servemux::handler_fn;
+//!
+//! #[tokio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let hello = handler_fn(|w, _r| {
+//!         Box::pin(async move {
+//!             let _ = w.write(b"hello\n").await;
+//!         })
+//!     });
+//!     // Returns after SIGTERM, or once a restarted process has taken over.
+//!     gracehttp::serve("127.0.0.1:8010", hello).await
+//! }
+//! ```
+//!
+//! A restarted process runs the same `main` with the same arguments. It must get its sockets
+//! through [`listen`] (which [`serve`] and [`Builder::addr`] use): binding the address itself would
+//! fail, since its parent still holds it. It tells the parent it is ready from inside
+//! [`Builder::serve`], once its accept loops run; a program that never gets there is killed at the
+//! ready timeout and the parent keeps serving.
+//!
 //! One idea per module:
 //!
 //! - `protocol` — which descriptors and variables a parent hands its child;

@@ -117,8 +117,8 @@ pub struct Server {
     pub ports: Vec<u16>,
     /// The pid of the process we started.
     pub first_pid: i32,
-    /// Every pid seen, to kill them all if a test fails half-way.
-    pids: Mutex<Vec<i32>>,
+    /// Pids we reaped: every other generation still runs (or is our zombie) when we are dropped.
+    reaped: Mutex<Vec<i32>>,
 }
 
 impl Server {
@@ -167,7 +167,7 @@ impl Server {
             lines,
             ports,
             first_pid,
-            pids: Mutex::new(vec![first_pid]),
+            reaped: Mutex::new(Vec::new()),
         };
         assert_eq!(
             server.ports.len(),
@@ -202,21 +202,39 @@ impl Server {
             .and_then(|s| s.split(']').next())
             .and_then(|s| s.parse().ok())
             .expect("a pid in the line");
-        self.pids.lock().unwrap().push(new);
         (new, at.saturating_duration_since(t0))
     }
 
     /// Waits until `pid` has printed its last line and exited; reaps it and returns its status.
     pub fn wait_exit(&self, pid: i32) -> WaitStatus {
-        wait_pid(pid, WAIT).unwrap_or_else(|| panic!("{pid} did not exit:\n{}", self.lines.dump()))
+        let status = wait_pid(pid, WAIT)
+            .unwrap_or_else(|| panic!("{pid} did not exit:\n{}", self.lines.dump()));
+        self.reaped.lock().unwrap().push(pid);
+        status
+    }
+
+    /// Every process of the family that got as far as serving (each prints "Serving ...").
+    fn generations(&self) -> Vec<i32> {
+        let lines = self.lines.lines.lock().unwrap();
+        let mut pids: Vec<i32> = lines
+            .iter()
+            .filter(|(_, l)| l.starts_with("Serving "))
+            .filter_map(|(_, l)| l.rsplit(' ').next()?.trim_end_matches('.').parse().ok())
+            .collect();
+        pids.push(self.first_pid);
+        pids.sort_unstable();
+        pids.dedup();
+        pids
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         // Whatever is still running (a test failed half-way): kill and reap, bounded.
-        for &pid in self.pids.lock().unwrap().iter() {
-            if kill(Pid::from_raw(pid), None).is_ok() {
+        // A pid we have not reaped cannot have been reused: it still runs or is our zombie.
+        let reaped = self.reaped.lock().unwrap().clone();
+        for pid in self.generations() {
+            if !reaped.contains(&pid) && kill(Pid::from_raw(pid), None).is_ok() {
                 let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
                 let _ = wait_pid(pid, Duration::from_secs(5));
             }
