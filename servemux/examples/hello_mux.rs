@@ -15,7 +15,9 @@
 // ANCHOR: hello_mux
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| ":8080".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| ":8080".to_owned());
 
     servemux::handle_func("/", |w, r| {
         Box::pin(async move {

@@ -17,7 +17,7 @@ use std::sync::{Arc, LazyLock};
 
 use tokio::net::TcpListener;
 
-use crate::{BoxFuture, Handler, MuxError, Request, ResponseWriter, Server, ServeMux};
+use crate::{BoxFuture, Handler, MuxError, Request, ResponseWriter, ServeMux, Server};
 
 static DEFAULT_SERVE_MUX: LazyLock<Arc<ServeMux>> = LazyLock::new(|| Arc::new(ServeMux::new()));
 

@@ -29,6 +29,7 @@
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
+//! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
 mod body;
@@ -37,6 +38,7 @@ mod config;
 mod conn;
 mod date;
 mod default_mux;
+mod fx_hash;
 mod handler;
 mod head;
 mod mux;

@@ -33,6 +33,7 @@ use http::header::{self, HeaderValue};
 use http::{Method, StatusCode, Version};
 
 use crate::clean_path::{clean_path, strip_host_port};
+use crate::fx_hash::FxBuildHasher;
 use crate::not_found::NotFoundHandler;
 use crate::redirect::{url_string, RedirectHandler};
 use crate::{handler_fn, BoxFuture, Handler, Request, ResponseWriter};
@@ -77,7 +78,7 @@ struct MuxEntry {
 #[derive(Default)]
 struct Table {
     /// Every pattern, for the exact match.
-    m: HashMap<Arc<str>, MuxEntry>,
+    m: HashMap<Arc<str>, MuxEntry, FxBuildHasher>,
     /// Patterns ending in `/`, longest first.
     es: Vec<MuxEntry>,
     /// Whether any pattern starts with a host; if none does, the host is never looked at.
@@ -211,7 +212,7 @@ impl ServeMux {
     /// the not-found handler.
     fn lookup(&self, t: &Table, host: &str, path: &str) -> (Arc<dyn Handler>, Arc<str>) {
         let hit = if t.hosts {
-            t.find(&format!("{host}{path}")).or_else(|| t.find(path))
+            concat(host, path, "", |key| t.find(key)).or_else(|| t.find(path))
         } else {
             t.find(path)
         };
@@ -223,7 +224,11 @@ impl ServeMux {
 
     /// The patterns ending in `/`, in the order they are tried (Go's `es`): longest first.
     pub fn prefix_patterns(&self) -> Vec<String> {
-        self.read().es.iter().map(|e| e.pattern.to_string()).collect()
+        self.read()
+            .es
+            .iter()
+            .map(|e| e.pattern.to_string())
+            .collect()
     }
 
     /// Every registered pattern (the keys of Go's `m`), sorted.
@@ -269,17 +274,37 @@ impl Table {
         if path.is_empty() || path.ends_with('/') {
             return None;
         }
-        let with_host = format!("{host}{path}");
-        if self.m.contains_key(path) || self.m.contains_key(with_host.as_str()) {
+        let registered = |a: &str, b: &str, c: &str| concat(a, b, c, |k| self.m.contains_key(k));
+        // `host + path` can only name a pattern if some pattern has a host. (A host starting
+        // with `/` cannot come from a valid request, but Go would still look it up.)
+        let with_host = !host.is_empty() && (self.hosts || host.starts_with('/'));
+        if self.m.contains_key(path) || with_host && registered(host, path, "") {
             return None;
         }
-        let slashed = format!("{path}/");
-        if self.m.contains_key(slashed.as_str()) || self.m.contains_key(&*(with_host + "/")) {
-            return Some(slashed);
+        if registered(path, "/", "") || with_host && registered(host, path, "/") {
+            return Some(format!("{path}/"));
         }
         None
     }
     // ANCHOR_END: should_redirect
+}
+
+/// Calls `f` with `a + b + c`, built on the stack when short: Go concatenates `host + path` on
+/// every look-up, we avoid the allocation.
+fn concat<R>(a: &str, b: &str, c: &str, f: impl FnOnce(&str) -> R) -> R {
+    const STACK: usize = 256;
+    let len = a.len() + b.len() + c.len();
+    if len <= STACK {
+        let mut buf = [0u8; STACK];
+        buf[..a.len()].copy_from_slice(a.as_bytes());
+        buf[a.len()..a.len() + b.len()].copy_from_slice(b.as_bytes());
+        buf[a.len() + b.len()..len].copy_from_slice(c.as_bytes());
+        // Joining whole `str`s yields UTF-8, so this never takes the `Err` arm.
+        if let Ok(key) = std::str::from_utf8(&buf[..len]) {
+            return f(key);
+        }
+    }
+    f(&format!("{a}{b}{c}"))
 }
 
 /// A 301 to `path` with the request's query, as Go's `RedirectHandler(u.String(), 301)`.
@@ -366,7 +391,15 @@ mod tests {
     #[test]
     fn es_is_sorted_longest_first() {
         let mux = ServeMux::new();
-        for p in ["/", "/a/b/c/", "/a/", "/exact", "/a/b/", "/zz/", "h.org/a/b/"] {
+        for p in [
+            "/",
+            "/a/b/c/",
+            "/a/",
+            "/exact",
+            "/a/b/",
+            "/zz/",
+            "h.org/a/b/",
+        ] {
             mux.handle(p, ok()).unwrap();
         }
         assert_eq!(

@@ -243,6 +243,9 @@ mod tests {
 
     #[test]
     fn html_escape_covers_the_five() {
-        assert_eq!(html_escape(r#"<a href="x">&'"#), "&lt;a href=&#34;x&#34;&gt;&amp;&#39;");
+        assert_eq!(
+            html_escape(r#"<a href="x">&'"#),
+            "&lt;a href=&#34;x&#34;&gt;&amp;&#39;"
+        );
     }
 }

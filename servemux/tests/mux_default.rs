@@ -19,9 +19,14 @@ fn listen_and_serve_with_none_serves_the_default_mux() {
         })
     })
     .unwrap();
-    handle("/static/", handler_fn(|w, _r| Box::pin(async move {
-        let _ = w.write(b"static").await;
-    })))
+    handle(
+        "/static/",
+        handler_fn(|w, _r| {
+            Box::pin(async move {
+                let _ = w.write(b"static").await;
+            })
+        }),
+    )
     .unwrap();
     assert_eq!(
         handle_func("/", |_w, _r| Box::pin(async {})),

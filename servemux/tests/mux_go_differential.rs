@@ -71,7 +71,10 @@ fn random_table(rng: &mut Rng) -> Vec<String> {
 /// A request target: often a registered pattern's path, mutated; percent-encoding, dot segments,
 /// doubled slashes, a query, sometimes absolute form.
 fn random_target(rng: &mut Rng, table: &[String]) -> (String, &'static str) {
-    let host = *[HOSTS, &["d.io", "a.com:9", "[::1]:80"]].concat().get(rng.below(7)).unwrap();
+    let host = *[HOSTS, &["d.io", "a.com:9", "[::1]:80"]]
+        .concat()
+        .get(rng.below(7))
+        .unwrap();
     let base = &table[rng.below(table.len())];
     let mut path = match base.find('/') {
         Some(i) => base[i..].to_owned(),
@@ -87,12 +90,15 @@ fn random_target(rng: &mut Rng, table: &[String]) -> (String, &'static str) {
         }
     }
     const NOISE: &[&str] = &[
-        "/", "/.", "/..", "/./", "/../", "//", "%20", "!", "%3F", "%2F", "'", "(x)", "%61", "%C3%A9",
-        "*", "%3C",
+        "/", "/.", "/..", "/./", "/../", "//", "%20", "!", "%3F", "%2F", "'", "(x)", "%61",
+        "%C3%A9", "*", "%3C",
     ];
     if rng.chance(35) {
         let at = rng.below(path.len() + 1);
-        let at = (0..=at).rev().find(|&i| path.is_char_boundary(i)).unwrap_or(0);
+        let at = (0..=at)
+            .rev()
+            .find(|&i| path.is_char_boundary(i))
+            .unwrap_or(0);
         path.insert_str(at, rng.pick(NOISE));
         if !path.starts_with('/') {
             path.insert(0, '/');
@@ -138,7 +144,11 @@ fn build_go_twin() -> PathBuf {
         .env("GOPATH", dir.join("gopath"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "go build: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     bin
 }
 
@@ -165,7 +175,7 @@ fn same_answers_as_go_servemux_on_random_tables() {
     let seed: u64 = std::env::var("MUX_DIFF_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5EED_1_19);
+        .unwrap_or(0x05EE_D119);
     let tables: usize = std::env::var("MUX_DIFF_TABLES")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -177,7 +187,11 @@ fn same_answers_as_go_servemux_on_random_tables() {
     for t in 0..tables {
         let table = random_table(&mut rng);
         let file = dir.join(format!("table-{t}.txt"));
-        std::fs::write(&file, format!("# table {t}, seed {seed}\n{}\n", table.join("\n"))).unwrap();
+        std::fs::write(
+            &file,
+            format!("# table {t}, seed {seed}\n{}\n", table.join("\n")),
+        )
+        .unwrap();
         let go = spawn(&go_bin, &file);
         let rust = spawn(&rust_bin, &file);
         for _ in 0..150 {
@@ -220,13 +234,24 @@ fn both_refuse_the_same_bad_tables() {
     let go_bin = build_go_twin();
     let rust_bin = rust_route_table();
     let dir = tmp_dir();
-    for (name, table) in [("dup", "/a/\n/b\n/a/\n"), ("host-dup", "h.org/x\nh.org/x\n"), ("noslash", "/a\nexample.com\n")] {
+    for (name, table) in [
+        ("dup", "/a/\n/b\n/a/\n"),
+        ("host-dup", "h.org/x\nh.org/x\n"),
+        ("noslash", "/a\nexample.com\n"),
+    ] {
         let file = dir.join(format!("bad-{name}.txt"));
         std::fs::write(&file, table).unwrap();
         for bin in [&go_bin, &rust_bin] {
-            let out = Command::new(bin).arg(&file).arg("127.0.0.1:0").output().unwrap();
+            let out = Command::new(bin)
+                .arg(&file)
+                .arg("127.0.0.1:0")
+                .output()
+                .unwrap();
             assert_eq!(out.status.code(), Some(2), "{bin:?} on {name}");
-            assert!(!out.stderr.is_empty(), "{bin:?} printed no error for {name}");
+            assert!(
+                !out.stderr.is_empty(),
+                "{bin:?} printed no error for {name}"
+            );
         }
     }
 }

@@ -77,7 +77,11 @@ fn parent_step(p: &str) -> Option<(usize, usize)> {
         let start = p[..i].rfind('/')?;
         let name = &p[start + 1..i];
         if name != ".." {
-            let end = if after == bytes.len() { after } else { after + 1 };
+            let end = if after == bytes.len() {
+                after
+            } else {
+                after + 1
+            };
             return Some((start, end));
         }
     }

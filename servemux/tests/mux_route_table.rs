@@ -23,11 +23,25 @@ fn serves_each_pattern_with_its_own_text() {
         ("example.com:80", "/admin/users", 200, "example.com/admin/"),
         ("h", "/admin/users", 200, "/"),
         ("h", "/%23/x", 200, "/#/"),
-        ("h", "/images", 301, "<a href=\"/images/\">Moved Permanently</a>.\n\n"),
-        ("h", "/a/../images/", 301, "<a href=\"/images/\">Moved Permanently</a>.\n\n"),
+        (
+            "h",
+            "/images",
+            301,
+            "<a href=\"/images/\">Moved Permanently</a>.\n\n",
+        ),
+        (
+            "h",
+            "/a/../images/",
+            301,
+            "<a href=\"/images/\">Moved Permanently</a>.\n\n",
+        ),
     ] {
         let seen = http(server.addr, "GET", host, target);
-        assert_eq!((seen.status, seen.body.as_str()), (status, body), "{host} {target}");
+        assert_eq!(
+            (seen.status, seen.body.as_str()),
+            (status, body),
+            "{host} {target}"
+        );
     }
 }
 
@@ -36,8 +50,16 @@ fn a_bad_table_prints_the_error_and_exits_2() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mux_route_table");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, table, message) in [
-        ("dup.txt", "/a/\n/b\n/a/\n", "multiple registrations for /a/"),
-        ("nohost.txt", "/a\nexample.com\n", "invalid pattern \"example.com\""),
+        (
+            "dup.txt",
+            "/a/\n/b\n/a/\n",
+            "multiple registrations for /a/",
+        ),
+        (
+            "nohost.txt",
+            "/a\nexample.com\n",
+            "invalid pattern \"example.com\"",
+        ),
     ] {
         let file = dir.join(name);
         std::fs::write(&file, table).unwrap();
@@ -52,4 +74,27 @@ fn a_bad_table_prints_the_error_and_exits_2() {
     }
     let out = Command::new(rust_route_table()).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "no arguments");
+}
+
+/// The book includes `examples/mux_tour.txt` as the tour's output: keep it true.
+#[test]
+fn mux_tour_output_is_what_the_book_shows() {
+    let out = Command::new(mux_support::example_bin("mux_tour"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/mux_tour.txt"
+    ))
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        committed,
+        "regenerate: cargo run -p servemux --example mux_tour > servemux/examples/mux_tour.txt"
+    );
 }

@@ -56,7 +56,11 @@ fn check(patterns: &[&str], cases: &[Case]) {
 
         let wire = http(server.addr, c.method, c.host, c.target);
         assert_eq!(wire.status, c.status, "{what}: status over HTTP");
-        assert_eq!(wire.location.as_deref(), c.location, "{what}: Location over HTTP");
+        assert_eq!(
+            wire.location.as_deref(),
+            c.location,
+            "{what}: Location over HTTP"
+        );
         match c.status {
             200 => assert_eq!(wire.body, c.pattern, "{what}: body"),
             404 => assert_eq!(wire.body, "404 page not found\n", "{what}: body"),
@@ -84,17 +88,66 @@ fn exact_prefix_host_clean_and_connect() {
         case("GET", "google.com", "/search", 200, "/search", None),
         case("GET", "google.com", "/search/", 404, "", None),
         case("GET", "google.com", "/search/foo", 404, "", None),
-        case("GET", "codesearch.google.com", "/search", 200, "codesearch.google.com/search", None),
-        case("GET", "codesearch.google.com", "/search/", 200, "codesearch.google.com/", None),
-        case("GET", "codesearch.google.com", "/search/foo", 200, "codesearch.google.com/", None),
-        case("GET", "codesearch.google.com", "/", 200, "codesearch.google.com/", None),
-        case("GET", "codesearch.google.com:443", "/", 200, "codesearch.google.com/", None),
+        case(
+            "GET",
+            "codesearch.google.com",
+            "/search",
+            200,
+            "codesearch.google.com/search",
+            None,
+        ),
+        case(
+            "GET",
+            "codesearch.google.com",
+            "/search/",
+            200,
+            "codesearch.google.com/",
+            None,
+        ),
+        case(
+            "GET",
+            "codesearch.google.com",
+            "/search/foo",
+            200,
+            "codesearch.google.com/",
+            None,
+        ),
+        case(
+            "GET",
+            "codesearch.google.com",
+            "/",
+            200,
+            "codesearch.google.com/",
+            None,
+        ),
+        case(
+            "GET",
+            "codesearch.google.com:443",
+            "/",
+            200,
+            "codesearch.google.com/",
+            None,
+        ),
         case("GET", "images.google.com", "/search", 200, "/search", None),
         case("GET", "images.google.com", "/search/", 404, "", None),
         case("GET", "images.google.com", "/search/foo", 404, "", None),
-        case("GET", "google.com", "/../search", 301, "/search", Some("/search")),
+        case(
+            "GET",
+            "google.com",
+            "/../search",
+            301,
+            "/search",
+            Some("/search"),
+        ),
         case("GET", "google.com", "/dir/..", 301, "", Some("/")),
-        case("GET", "google.com", "/dir/./file", 301, "/dir/", Some("/dir/file")),
+        case(
+            "GET",
+            "google.com",
+            "/dir/./file",
+            301,
+            "/dir/",
+            Some("/dir/file"),
+        ),
         case("CONNECT", "google.com", "/dir", 301, "/dir/", Some("/dir/")),
         case("CONNECT", "google.com", "/../search", 404, "", None),
         case("CONNECT", "google.com", "/dir/..", 200, "/dir/", None),
@@ -109,17 +162,87 @@ fn exact_prefix_host_clean_and_connect() {
 fn host_patterns_win_over_host_less_ones() {
     let patterns = ["/", "/someDir/", "/#/", "someHost.com/someDir/"];
     let cases = [
-        case("GET", "localhost", "http://localhost/someDir/apage", 200, "/someDir/", None),
-        case("GET", "localhost", "http://localhost/%23/apage", 200, "/#/", None),
-        case("GET", "localhost", "http://localhost/otherDir/apage", 200, "/", None),
-        case("GET", "x", "http://someHost.com/someDir/apage", 200, "someHost.com/someDir/", None),
-        case("GET", "x", "http://otherHost.com/someDir/apage", 200, "/someDir/", None),
-        case("GET", "x", "http://otherHost.com/aDir/apage", 200, "/", None),
-        case("GET", "x", "http://localhost/someDir", 301, "/someDir/", Some("/someDir/")),
-        case("GET", "x", "http://localhost/%23", 301, "/#/", Some("/%23/")),
-        case("GET", "x", "http://someHost.com/someDir", 301, "/someDir/", Some("/someDir/")),
+        case(
+            "GET",
+            "localhost",
+            "http://localhost/someDir/apage",
+            200,
+            "/someDir/",
+            None,
+        ),
+        case(
+            "GET",
+            "localhost",
+            "http://localhost/%23/apage",
+            200,
+            "/#/",
+            None,
+        ),
+        case(
+            "GET",
+            "localhost",
+            "http://localhost/otherDir/apage",
+            200,
+            "/",
+            None,
+        ),
+        case(
+            "GET",
+            "x",
+            "http://someHost.com/someDir/apage",
+            200,
+            "someHost.com/someDir/",
+            None,
+        ),
+        case(
+            "GET",
+            "x",
+            "http://otherHost.com/someDir/apage",
+            200,
+            "/someDir/",
+            None,
+        ),
+        case(
+            "GET",
+            "x",
+            "http://otherHost.com/aDir/apage",
+            200,
+            "/",
+            None,
+        ),
+        case(
+            "GET",
+            "x",
+            "http://localhost/someDir",
+            301,
+            "/someDir/",
+            Some("/someDir/"),
+        ),
+        case(
+            "GET",
+            "x",
+            "http://localhost/%23",
+            301,
+            "/#/",
+            Some("/%23/"),
+        ),
+        case(
+            "GET",
+            "x",
+            "http://someHost.com/someDir",
+            301,
+            "/someDir/",
+            Some("/someDir/"),
+        ),
         // The Host header, port stripped, when the target is in origin form.
-        case("GET", "someHost.com:8080", "/someDir/x", 200, "someHost.com/someDir/", None),
+        case(
+            "GET",
+            "someHost.com:8080",
+            "/someDir/x",
+            200,
+            "someHost.com/someDir/",
+            None,
+        ),
     ];
     check(&patterns, &cases);
 }
@@ -131,14 +254,35 @@ fn redirects_keep_the_query() {
     let patterns = ["/testOne", "/testTwo/", "/testThree", "/testThree/"];
     let cases = [
         case("GET", "h", "/testOne?this=that", 200, "/testOne", None),
-        case("GET", "h", "/testTwo?foo=bar", 301, "/testTwo/", Some("/testTwo/?foo=bar")),
-        case("GET", "h", "/testTwo?a=1&b=2&a=3", 301, "/testTwo/", Some("/testTwo/?a=1&b=2&a=3")),
+        case(
+            "GET",
+            "h",
+            "/testTwo?foo=bar",
+            301,
+            "/testTwo/",
+            Some("/testTwo/?foo=bar"),
+        ),
+        case(
+            "GET",
+            "h",
+            "/testTwo?a=1&b=2&a=3",
+            301,
+            "/testTwo/",
+            Some("/testTwo/?a=1&b=2&a=3"),
+        ),
         case("GET", "h", "/testTwo?", 301, "/testTwo/", Some("/testTwo/")),
         case("GET", "h", "/testThree?foo", 200, "/testThree", None),
         case("GET", "h", "/testThree/?foo", 200, "/testThree/", None),
         case("CONNECT", "h", "/testThree?foo", 200, "/testThree", None),
         case("CONNECT", "h", "/testThree/?foo", 200, "/testThree/", None),
-        case("GET", "h", "/testOne/foo/..?foo", 301, "/testOne", Some("/testOne?foo")),
+        case(
+            "GET",
+            "h",
+            "/testOne/foo/..?foo",
+            301,
+            "/testOne",
+            Some("/testOne?foo"),
+        ),
         case("CONNECT", "h", "/testOne/foo/..?foo", 404, "", None),
     ];
     check(&patterns, &cases);
@@ -158,18 +302,81 @@ fn tree_redirect_for_host_patterns() {
     ];
     let cases = [
         case("GET", "x", "http://example.com/", 404, "", None),
-        case("GET", "x", "http://example.com/pkg/foo", 301, "/pkg/foo/", Some("/pkg/foo/")),
-        case("GET", "x", "http://example.com/pkg/bar", 200, "example.com/pkg/bar", None),
-        case("GET", "x", "http://example.com/pkg/bar/", 200, "example.com/pkg/bar/", None),
-        case("GET", "x", "http://example.com/pkg/baz", 301, "/pkg/baz/", Some("/pkg/baz/")),
-        case("GET", "x", "http://example.com:3000/pkg/foo", 301, "/pkg/foo/", Some("/pkg/foo/")),
+        case(
+            "GET",
+            "x",
+            "http://example.com/pkg/foo",
+            301,
+            "/pkg/foo/",
+            Some("/pkg/foo/"),
+        ),
+        case(
+            "GET",
+            "x",
+            "http://example.com/pkg/bar",
+            200,
+            "example.com/pkg/bar",
+            None,
+        ),
+        case(
+            "GET",
+            "x",
+            "http://example.com/pkg/bar/",
+            200,
+            "example.com/pkg/bar/",
+            None,
+        ),
+        case(
+            "GET",
+            "x",
+            "http://example.com/pkg/baz",
+            301,
+            "/pkg/baz/",
+            Some("/pkg/baz/"),
+        ),
+        case(
+            "GET",
+            "x",
+            "http://example.com:3000/pkg/foo",
+            301,
+            "/pkg/foo/",
+            Some("/pkg/foo/"),
+        ),
         // CONNECT keeps the port: `example.com:9000/` matches, `example.com/...` may not.
         case("CONNECT", "x", "http://example.com/", 404, "", None),
         case("CONNECT", "x", "http://example.com:3000/", 404, "", None),
-        case("CONNECT", "x", "http://example.com:9000/", 200, "example.com:9000/", None),
-        case("CONNECT", "x", "http://example.com/pkg/foo", 301, "/pkg/foo/", Some("/pkg/foo/")),
-        case("CONNECT", "x", "http://example.com:3000/pkg/foo", 404, "", None),
-        case("CONNECT", "x", "http://example.com:3000/pkg/baz", 301, "/pkg/baz/", Some("/pkg/baz/")),
+        case(
+            "CONNECT",
+            "x",
+            "http://example.com:9000/",
+            200,
+            "example.com:9000/",
+            None,
+        ),
+        case(
+            "CONNECT",
+            "x",
+            "http://example.com/pkg/foo",
+            301,
+            "/pkg/foo/",
+            Some("/pkg/foo/"),
+        ),
+        case(
+            "CONNECT",
+            "x",
+            "http://example.com:3000/pkg/foo",
+            404,
+            "",
+            None,
+        ),
+        case(
+            "CONNECT",
+            "x",
+            "http://example.com:3000/pkg/baz",
+            301,
+            "/pkg/baz/",
+            Some("/pkg/baz/"),
+        ),
         case(
             "CONNECT",
             "x",
@@ -201,13 +408,23 @@ fn cleaning_happens_before_matching() {
 #[test]
 fn port_is_stripped_from_the_host() {
     let cases = [
-        case("GET", "x", "http://example.com:9000/", 200, "example.com/", None),
+        case(
+            "GET",
+            "x",
+            "http://example.com:9000/",
+            200,
+            "example.com/",
+            None,
+        ),
         case("GET", "example.com:9000", "/", 200, "example.com/", None),
         case("GET", "[::1]:80", "/", 404, "", None),
     ];
     check(&["example.com/", "example.com:9000/"], &cases);
     // IPv6 literal: brackets and port go, the address stays.
-    check(&["::1/"], &[case("GET", "[::1]:80", "/", 200, "::1/", None)]);
+    check(
+        &["::1/"],
+        &[case("GET", "[::1]:80", "/", 200, "::1/", None)],
+    );
 }
 
 /// The longest subtree wins, whatever the registration order; an exact pattern beats any
@@ -251,19 +468,37 @@ fn not_found_and_redirect_responses_match_go_byte_for_byte() {
     let nf = http(server.addr, "GET", "h", "/nope");
     assert_eq!(nf.status, 404);
     assert_eq!(nf.body, "404 page not found\n");
-    assert_eq!(nf.content_type.as_deref(), Some("text/plain; charset=utf-8"));
-    let raw = raw_head(server.addr, "GET /nope HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
-    assert!(raw.contains("\r\nx-content-type-options: nosniff\r\n"), "{raw}");
+    assert_eq!(
+        nf.content_type.as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
+    let raw = raw_head(
+        server.addr,
+        "GET /nope HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        raw.contains("\r\nx-content-type-options: nosniff\r\n"),
+        "{raw}"
+    );
 
     let get = http(server.addr, "GET", "h", "/tree?a=1");
     assert_eq!(get.status, 301);
     assert_eq!(get.location.as_deref(), Some("/tree/?a=1"));
-    assert_eq!(get.content_type.as_deref(), Some("text/html; charset=utf-8"));
-    assert_eq!(get.body, "<a href=\"/tree/?a=1\">Moved Permanently</a>.\n\n");
+    assert_eq!(
+        get.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        get.body,
+        "<a href=\"/tree/?a=1\">Moved Permanently</a>.\n\n"
+    );
 
     let head = http(server.addr, "HEAD", "h", "/tree");
     assert_eq!(head.status, 301);
-    assert_eq!(head.content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        head.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
 
     let post = http(server.addr, "POST", "h", "/tree");
     assert_eq!(post.status, 301);
@@ -355,8 +590,11 @@ fn registration_while_serving() {
             let mux = &mux;
             s.spawn(move || {
                 for i in 0..200 {
-                    mux.handle(&format!("/t{t}/{i}/"), handler_fn(|_w, _r| Box::pin(async {})))
-                        .unwrap();
+                    mux.handle(
+                        &format!("/t{t}/{i}/"),
+                        handler_fn(|_w, _r| Box::pin(async {})),
+                    )
+                    .unwrap();
                 }
             });
             s.spawn(move || {

@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,11 +58,8 @@ pub fn record(h: &dyn Handler, mut r: Request) -> Seen {
         .unwrap();
     rt.block_on(h.serve_http(&mut w, &mut r));
     w.finish_recording();
-    let get = |name: header::HeaderName| {
-        w.header()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
+    let get =
+        |name: header::HeaderName| w.header().get(name).map(|v| v.to_str().unwrap().to_owned());
     Seen {
         status: w.status().as_u16(),
         location: get(header::LOCATION),
@@ -197,19 +194,24 @@ pub fn code(s: StatusCode) -> u16 {
     s.as_u16()
 }
 
-/// The compiled `route_table` example: next to this test's own binary when `cargo test` built
-/// all targets, otherwise built now.
+/// The compiled `route_table` example.
 pub fn rust_route_table() -> PathBuf {
+    example_bin("route_table")
+}
+
+/// A compiled example of this crate: next to the test's own binary when `cargo test` built all
+/// targets, otherwise built now.
+pub fn example_bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let bin = profile_dir.join("examples").join("route_table");
+    let bin = profile_dir.join("examples").join(name);
     if !bin.exists() {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "servemux", "--example", "route_table"])
+            .args(["build", "-q", "-p", "servemux", "--example", name])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
             .unwrap();
-        assert!(status.success(), "cargo build --example route_table failed");
+        assert!(status.success(), "cargo build --example {name} failed");
     }
     bin
 }
@@ -248,4 +250,3 @@ pub fn spawn(bin: &Path, table: &Path) -> Proc {
         .unwrap();
     Proc { child, addr }
 }
-
