@@ -193,19 +193,29 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     let mut received_any = !buf.is_empty();
 
     // The head; 1xx interim responses (100 Continue, 103 Early Hints) are skipped, as Go does.
+    // httparse starts over on every call, so a server trickling its head byte by byte would cost
+    // us quadratic time. We therefore parse the first bytes that arrive (to reject a non-HTTP
+    // peer at once) and after that only when a blank line — the end of a head — has arrived.
+    // `scanned` is how much of `buf` is known to hold no blank line.
+    let mut scanned: usize = 0;
     let head = loop {
-        match head::parse(buf, head_request) {
-            Ok(Some((head, used))) => {
-                buf.advance(used);
-                if head.status.is_informational() && head.status != StatusCode::SWITCHING_PROTOCOLS
-                {
-                    continue;
+        if scanned == 0 || has_blank_line(&buf[scanned.saturating_sub(3)..]) {
+            match head::parse(buf, head_request) {
+                Ok(Some((head, used))) => {
+                    buf.advance(used);
+                    scanned = 0;
+                    if head.status.is_informational()
+                        && head.status != StatusCode::SWITCHING_PROTOCOLS
+                    {
+                        continue;
+                    }
+                    break head;
                 }
-                break head;
+                Ok(None) => {}
+                Err(m) => return Err(Failure::from(ErrorKind::Malformed(m))),
             }
-            Ok(None) => {}
-            Err(m) => return Err(Failure::from(ErrorKind::Malformed(m))),
         }
+        scanned = buf.len();
         if buf.len() >= MAX_HEAD_BYTES {
             return Err(Failure::from(ErrorKind::TooLarge {
                 what: "response head",
@@ -230,7 +240,8 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         what: "response body",
         limit: max,
     };
-    let mut reusable = head.keep_alive;
+    // After `101 Switching Protocols` the connection speaks something else: never pool it.
+    let mut reusable = head.keep_alive && head.status != StatusCode::SWITCHING_PROTOCOLS;
     let body = match head.framing {
         Framing::Empty => Bytes::new(),
         Framing::Length(n) => {
@@ -267,13 +278,13 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         }
         Framing::Close => {
             reusable = false;
-            loop {
-                if buf.len() > max {
-                    return Err(Failure::from(too_large()));
-                }
+            while buf.len() <= max {
                 if fill(io, buf, limits.read_timeout).await? == 0 {
                     break;
                 }
+            }
+            if buf.len() > max {
+                return Err(Failure::from(too_large()));
             }
             buf.split().freeze()
         }
@@ -286,6 +297,13 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         headers: head.headers,
         body,
         reusable,
+    })
+}
+
+/// Whether `bytes` contain the empty line that ends a head (`\n\n` or `\n\r\n`).
+fn has_blank_line(bytes: &[u8]) -> bool {
+    bytes.windows(2).enumerate().any(|(i, w)| {
+        w[0] == b'\n' && (w[1] == b'\n' || (w[1] == b'\r' && bytes.get(i + 2) == Some(&b'\n')))
     })
 }
 
@@ -361,6 +379,47 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e.kind, ErrorKind::TooLarge { .. }));
+    }
+
+    /// A reader that hands out one byte per read, like the slowest possible server.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl AsyncRead for OneByte<'_> {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<io::Result<()>> {
+            if let Some((first, rest)) = self.0.split_first() {
+                buf.put_slice(&[*first]);
+                self.0 = rest;
+            }
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    #[test]
+    fn a_head_trickled_byte_by_byte_is_read() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let limits = ReadLimits {
+            read_timeout: None,
+            max_body: 100,
+        };
+        for wire in [
+            &b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"[..],
+            &b"HTTP/1.1 200 OK\nContent-Length: 2\n\nhi"[..],
+            &b"HTTP/1.1 200 OK\r\nX: y\r\n\nhi"[..],
+        ] {
+            let mut buf = BytesMut::new();
+            let r = rt
+                .block_on(read_response(&mut OneByte(wire), &mut buf, false, limits))
+                .unwrap();
+            assert_eq!((r.status, &r.body[..2]), (StatusCode::OK, &b"hi"[..]));
+        }
+        assert!(has_blank_line(b"a\n\r\n") && has_blank_line(b"\n\n"));
+        assert!(!has_blank_line(b"a\r\nb\r\n\r") && !has_blank_line(b""));
     }
 
     proptest! {
