@@ -110,9 +110,10 @@ fn main() -> Result<(), MuxError> {
     assert_eq!(p, "example.com/images/");
     let (_, p) = show(&mux, Method::GET, "other.org", "/images/cat.png");
     assert_eq!(p, "/images/");
+    // No example.com pattern fits this one: the host-less patterns are tried next.
     let (_, p) = show(&mux, Method::GET, "example.com", "/api/v1/users");
-    assert_eq!(p, "/api/v1/users"); // no example.com pattern fits: host-less ones are next
-                                    // ANCHOR_END: host
+    assert_eq!(p, "/api/v1/users");
+    // ANCHOR_END: host
 
     println!("\n/tree with only /tree/ registered: 301 to /tree/, query kept:");
     // ANCHOR: tree
