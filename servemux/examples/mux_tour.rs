@@ -151,7 +151,7 @@ fn main() -> Result<(), MuxError> {
 
     println!("\nregistration mistakes are errors, not panics:");
     // ANCHOR: errors
-    for pattern in ["/images/", "", "example.com"] {
+    for pattern in ["/images/", "", "exa mple.com/"] {
         let err = mux.handle(pattern, answer(pattern)).unwrap_err();
         println!("  handle({pattern:?}) -> {err}");
     }

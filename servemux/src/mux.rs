@@ -45,8 +45,9 @@ pub enum MuxError {
     EmptyPattern,
     /// The pattern is already registered (Go: `http: multiple registrations for ...`).
     DuplicatePattern(String),
-    /// The pattern neither starts with `/` nor is a host followed by a path, so no request could
-    /// ever match it (Go accepts such a pattern and silently never uses it).
+    /// The pattern starts neither with `/` nor with a host: its part before the first `/` holds
+    /// a byte no valid `Host` may carry (Go's `httpguts.ValidHostHeader` set), so no request
+    /// could ever match it. Go accepts such a pattern and silently never uses it.
     InvalidPattern(String),
 }
 
@@ -59,7 +60,7 @@ impl fmt::Display for MuxError {
             }
             MuxError::InvalidPattern(p) => write!(
                 f,
-                "servemux: invalid pattern {p:?}: must start with '/' or be a host followed by a path"
+                "servemux: invalid pattern {p:?}: must start with '/' or a host"
             ),
         }
     }
@@ -142,7 +143,7 @@ impl ServeMux {
         if pattern.is_empty() {
             return Err(MuxError::EmptyPattern);
         }
-        if !pattern.starts_with('/') && !pattern.contains('/') {
+        if !starts_with_slash_or_host(pattern) {
             return Err(MuxError::InvalidPattern(pattern.to_owned()));
         }
         let mut t = self.table.write().unwrap_or_else(|e| e.into_inner());
@@ -289,6 +290,15 @@ impl Table {
     // ANCHOR_END: should_redirect
 }
 
+/// Whether `pattern` starts with `/` or with a host: every byte before the first `/` is one Go
+/// accepts in a `Host` header. A host-only pattern such as `example.com:443` is valid: it
+/// matches `CONNECT example.com:443`, whose path is empty.
+fn starts_with_slash_or_host(pattern: &str) -> bool {
+    let host = pattern.split('/').next().unwrap_or("");
+    host.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"!$%&'()*+,-.:;=[]_~".contains(&b))
+}
+
 /// Calls `f` with `a + b + c`, built on the stack when short: Go concatenates `host + path` on
 /// every look-up, we avoid the allocation.
 fn concat<R>(a: &str, b: &str, c: &str, f: impl FnOnce(&str) -> R) -> R {
@@ -372,9 +382,10 @@ mod tests {
         let mux = ServeMux::new();
         assert_eq!(mux.handle("", ok()), Err(MuxError::EmptyPattern));
         assert_eq!(
-            mux.handle("example.com", ok()),
-            Err(MuxError::InvalidPattern("example.com".into()))
+            mux.handle("exa mple.com/", ok()),
+            Err(MuxError::InvalidPattern("exa mple.com/".into()))
         );
+        mux.handle("example.com:443", ok()).unwrap();
         mux.handle("/a/", ok()).unwrap();
         assert_eq!(
             mux.handle("/a/", ok()),
@@ -385,7 +396,7 @@ mod tests {
             "servemux: multiple registrations for /a/"
         );
         mux.handle("example.com/", ok()).unwrap();
-        assert_eq!(mux.len(), 2);
+        assert_eq!(mux.len(), 3);
     }
 
     #[test]

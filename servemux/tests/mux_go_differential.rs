@@ -51,7 +51,10 @@ fn random_pattern(rng: &mut Rng) -> String {
         p.push('/');
         p.push_str(rng.pick(SEGMENTS));
     }
-    if p.is_empty() || p.ends_with(|c| c != '/') && rng.chance(50) || !p.contains('/') {
+    // A bare host (`a.com:8080`) stays sometimes: it matches `CONNECT a.com:8080` only.
+    let bare_host = !p.is_empty() && !p.contains('/') && rng.chance(30);
+    if p.is_empty() || p.ends_with(|c| c != '/') && rng.chance(50) || !p.contains('/') && !bare_host
+    {
         p.push('/');
     }
     p
@@ -205,6 +208,14 @@ fn same_answers_as_go_servemux_on_random_tables() {
                 _ if target.starts_with('/') => "CONNECT",
                 _ => "GET",
             };
+            // CONNECT in authority form (`CONNECT a.com:8080`): the path is empty, the host is
+            // the target, and only a bare-host pattern can match.
+            let (target, host) = if method == "CONNECT" && rng.chance(30) {
+                let authority = rng.pick(HOSTS);
+                (authority.to_owned(), authority)
+            } else {
+                (target, host)
+            };
             let mut want = send(go.addr, method, host, &target);
             let mut got = send(rust.addr, method, host, &target);
             // A handler's 200 carries no Content-Type of its own; Go's server then sniffs one
@@ -237,7 +248,7 @@ fn both_refuse_the_same_bad_tables() {
     for (name, table) in [
         ("dup", "/a/\n/b\n/a/\n"),
         ("host-dup", "h.org/x\nh.org/x\n"),
-        ("noslash", "/a\nexample.com\n"),
+        ("badhost", "/a\nexa mple.com/x\n"),
     ] {
         let file = dir.join(format!("bad-{name}.txt"));
         std::fs::write(&file, table).unwrap();

@@ -57,8 +57,8 @@ fn a_bad_table_prints_the_error_and_exits_2() {
         ),
         (
             "nohost.txt",
-            "/a\nexample.com\n",
-            "invalid pattern \"example.com\"",
+            "/a\nexa mple.com/x\n",
+            "invalid pattern \"exa mple.com/x\"",
         ),
     ] {
         let file = dir.join(name);

@@ -543,14 +543,13 @@ fn registration_errors_are_typed() {
     let mux = ServeMux::new();
     let ok = || handler_fn(|_w, _r| Box::pin(async {}));
     assert_eq!(mux.handle("", ok()), Err(MuxError::EmptyPattern));
-    assert_eq!(
-        mux.handle("example.com", ok()),
-        Err(MuxError::InvalidPattern("example.com".into()))
-    );
-    assert_eq!(
-        mux.handle("search", ok()),
-        Err(MuxError::InvalidPattern("search".into()))
-    );
+    // Before the first `/` only bytes a Host header may carry.
+    for bad in ["a b/c", "<x>/", "ex\"ample.com", "caf\u{e9}.fr/"] {
+        assert_eq!(
+            mux.handle(bad, ok()),
+            Err(MuxError::InvalidPattern(bad.into()))
+        );
+    }
     mux.handle("/a", ok()).unwrap();
     mux.handle("/a/", ok()).unwrap();
     mux.handle("h.org/a", ok()).unwrap();
@@ -564,6 +563,8 @@ fn registration_errors_are_typed() {
     }
     assert_eq!(mux.len(), 3);
     assert_eq!(mux.patterns(), ["/a", "/a/", "h.org/a"]);
+    // A host with no path is a valid pattern (see `connect_by_authority`).
+    assert!(mux.handle("example.com:443", ok()).is_ok());
     assert_eq!(mux.prefix_patterns(), ["/a/"]);
     assert!(mux.handle_func("/f", |_w, _r| Box::pin(async {})).is_ok());
 }
@@ -608,4 +609,24 @@ fn registration_while_serving() {
     });
     assert_eq!(mux.len(), 801);
     assert_eq!(mux.prefix_patterns().len(), 800);
+}
+
+/// A host-only pattern matches `CONNECT host:port` (authority form, empty path), as in Go, where
+/// `host + path` is then just the authority. Nothing else can reach it.
+#[test]
+fn connect_by_authority() {
+    let patterns = ["example.com:443", "/"];
+    let cases = [
+        case(
+            "CONNECT",
+            "example.com:443",
+            "example.com:443",
+            200,
+            "example.com:443",
+            None,
+        ),
+        case("CONNECT", "other.org:443", "other.org:443", 404, "", None),
+        case("GET", "example.com:443", "/", 200, "/", None),
+    ];
+    check(&patterns, &cases);
 }

@@ -6,8 +6,9 @@
 //
 // Each non-empty line of FILE not starting with '#' (surrounding space trimmed) is a pattern of a
 // net/http ServeMux answering 200 with the pattern text, no newline. A table the Rust mux refuses
-// exits 2 here too: Go panics on a duplicate (we recover and exit), and a pattern with no '/' at
-// all, which Go would accept and never match, is refused explicitly to mirror the Rust check.
+// exits 2 here too: Go panics on a duplicate (we recover and exit), and a pattern whose part
+// before the first '/' is not a possible host, which Go would accept and never match, is refused
+// explicitly to mirror the Rust check.
 // Prints "listening on http://ADDR" with the bound address, then serves until killed.
 package main
 
@@ -37,7 +38,7 @@ func main() {
 		if p == "" || strings.HasPrefix(p, "#") {
 			continue
 		}
-		if !strings.Contains(p, "/") {
+		if !startsWithSlashOrHost(p) {
 			fmt.Fprintf(os.Stderr, "invalid pattern %q\n", p)
 			os.Exit(2)
 		}
@@ -65,4 +66,22 @@ func register(mux *http.ServeMux, pattern string) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 	})
+}
+
+// startsWithSlashOrHost mirrors the Rust mux's pattern check: the bytes before the first '/' must
+// all be ones a valid Host header may carry.
+func startsWithSlashOrHost(p string) bool {
+	host := p
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		host = p[:i]
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!$%&'()*+,-.:;=[]_~", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
