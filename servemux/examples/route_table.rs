@@ -7,8 +7,9 @@
 //!
 //! Each non-empty line of FILE not starting with `#` is a pattern (surrounding whitespace is
 //! trimmed); each pattern answers 200 with the pattern text as the body, no newline. A table the
-//! mux refuses (a duplicate, a pattern with no `/`) prints the error to stderr and exits 2. Once
-//! listening, the example prints `listening on http://ADDR` (the real port when ADDR ends in `:0`).
+//! mux refuses (a duplicate, a pattern starting with neither `/` nor a host) prints the error to
+//! stderr and exits 2. Once listening, the example prints `listening on http://ADDR` (the real
+//! port when ADDR ends in `:0`).
 
 use std::process::ExitCode;
 use std::sync::Arc;
