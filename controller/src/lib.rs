@@ -11,7 +11,7 @@
 //! | `controller.Controller`, `NewActionContext` | [`Controller`]                         |
 //! | `controller.ActionContext`, `BaseContext`   | [`ActionContext`], [`BaseContext`]     |
 //! | `router.MapRouteItems`, `DefineRouteItem`   | [`Router::register_routes`], [`Router::define_route`] |
-//! | `router.FindRoute`                          | [`Router::resolve`]                    |
+//! | `router.FindRoute`                          | [`Router::resolve`], [`Router::resolve_ordered`] |
 //! | `system.System`, `Redirect302`              | [`System`], [`redirect_302`]           |
 //!
 //! Modules, one idea each: `action` (what an action is, how it ends early), `context`,
