@@ -198,6 +198,11 @@ impl ServeMux {
 
         let host = strip_host_port(r.host());
         let clean = clean_path(path);
+        // Fast path for the common case — no host patterns, canonical path — giving the same
+        // answer as the rules below with one map probe instead of three.
+        if !t.hosts && clean == path && !host.starts_with('/') {
+            return self.route_canonical(&t, path, r.raw_query());
+        }
         if let Some(to) = t.redirect_to_path_slash(host, &clean) {
             return moved_permanently(&to, r.raw_query(), Arc::from(to.as_str()));
         }
@@ -208,6 +213,23 @@ impl ServeMux {
         self.lookup(&t, host, path)
     }
     // ANCHOR_END: handler
+
+    /// The rules for a canonical path when no pattern has a host: an exact hit is never
+    /// redirected; on a miss, `path + "/"` being registered means the `/tree` redirect; else the
+    /// `es` scan.
+    fn route_canonical(&self, t: &Table, path: &str, query: &str) -> (Arc<dyn Handler>, Arc<str>) {
+        if let Some(e) = t.m.get(path) {
+            return (e.h.clone(), e.pattern.clone());
+        }
+        if !path.ends_with('/') && concat(path, "/", "", |k| t.m.contains_key(k)) {
+            let to = format!("{path}/");
+            return moved_permanently(&to, query, Arc::from(to.as_str()));
+        }
+        match t.es.iter().find(|e| path.starts_with(&*e.pattern)) {
+            Some(e) => (e.h.clone(), e.pattern.clone()),
+            None => (self.not_found.clone(), self.no_pattern.clone()),
+        }
+    }
 
     /// Go's `mux.handler(host, path)`: host-specific patterns first, then host-less ones, else
     /// the not-found handler.
