@@ -85,7 +85,9 @@ impl<'e> Context<'e> {
 
     // ---- the chain -------------------------------------------------------
 
-    /// Run the remaining handlers of the chain (gin's `c.Next()`).
+    /// Run the remaining handlers of the chain (gin's `c.Next()`; the name is
+    /// kept on purpose, `Context` is not an iterator).
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> BoxFuture<'_> {
         Box::pin(async move {
             let handlers = self.handlers;
@@ -254,7 +256,10 @@ impl<'e> Context<'e> {
     /// Write `body` with a content type and status.
     pub async fn data(&mut self, code: u16, content_type: &str, body: &[u8]) {
         if let Ok(ct) = HeaderValue::from_str(content_type) {
-            self.w.header_mut().entry(http::header::CONTENT_TYPE).or_insert(ct);
+            self.w
+                .header_mut()
+                .entry(http::header::CONTENT_TYPE)
+                .or_insert(ct);
         }
         self.status(code);
         if let Err(e) = self.w.write(body).await {
@@ -264,14 +269,18 @@ impl<'e> Context<'e> {
 
     /// Answer with plain text (gin's `c.String`).
     pub async fn string(&mut self, code: u16, body: &str) {
-        self.data(code, "text/plain; charset=utf-8", body.as_bytes()).await;
+        self.data(code, "text/plain; charset=utf-8", body.as_bytes())
+            .await;
     }
 
     /// Answer with `value` as JSON (gin's `c.JSON`); a value that cannot be
     /// serialised becomes a 500.
     pub async fn json<T: Serialize + ?Sized>(&mut self, code: u16, value: &T) {
         match serde_json::to_vec(value) {
-            Ok(body) => self.data(code, "application/json; charset=utf-8", &body).await,
+            Ok(body) => {
+                self.data(code, "application/json; charset=utf-8", &body)
+                    .await
+            }
             Err(e) => {
                 self.errors.push(e.to_string());
                 self.abort_with_status(500);
@@ -281,16 +290,19 @@ impl<'e> Context<'e> {
 
     /// Redirect to `location` (gin's `c.Redirect`, via Go's `http.Redirect`).
     pub async fn redirect(&mut self, code: u16, location: &str) {
-        let Ok(status) = StatusCode::from_u16(code) else { return };
+        let Ok(status) = StatusCode::from_u16(code) else {
+            return;
+        };
         if let Ok(v) = HeaderValue::from_str(location) {
             self.w.header_mut().insert(http::header::LOCATION, v);
         }
         let is_get = self.r.method() == Method::GET;
         let is_head = self.r.method() == Method::HEAD;
         if is_get || is_head {
-            self.w
-                .header_mut()
-                .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            self.w.header_mut().insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
         }
         self.status(status.as_u16());
         if is_get {

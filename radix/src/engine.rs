@@ -61,8 +61,12 @@ impl std::fmt::Display for RouteError {
                 f,
                 "too many handlers for '{route}': {count} (must be fewer than {ABORT_INDEX})"
             ),
-            RouteError::NoHandlers { route } => write!(f, "there must be at least one handler for '{route}'"),
-            RouteError::InvalidMethod { method } => write!(f, "HTTP method '{method}' is not valid"),
+            RouteError::NoHandlers { route } => {
+                write!(f, "there must be at least one handler for '{route}'")
+            }
+            RouteError::InvalidMethod { method } => {
+                write!(f, "HTTP method '{method}' is not valid")
+            }
         }
     }
 }
@@ -168,8 +172,18 @@ impl Engine {
     }
 
     fn rebuild_error_chains(&mut self) {
-        self.all_no_route = self.middleware.iter().chain(&self.no_route).cloned().collect();
-        self.all_no_method = self.middleware.iter().chain(&self.no_method).cloned().collect();
+        self.all_no_route = self
+            .middleware
+            .iter()
+            .chain(&self.no_route)
+            .cloned()
+            .collect();
+        self.all_no_method = self
+            .middleware
+            .iter()
+            .chain(&self.no_method)
+            .cloned()
+            .collect();
     }
 
     /// Register a route handler on the root group.
@@ -197,12 +211,20 @@ impl Engine {
     }
 
     /// gin's `engine.addRoute`: put a full chain into the method's tree.
-    pub(crate) fn add_route(&mut self, method: &str, path: &str, chain: Vec<HandlerFunc>) -> Result<(), RouteError> {
-        let method = Method::from_bytes(method.as_bytes()).map_err(|_| RouteError::InvalidMethod {
-            method: method.to_string(),
-        })?;
+    pub(crate) fn add_route(
+        &mut self,
+        method: &str,
+        path: &str,
+        chain: Vec<HandlerFunc>,
+    ) -> Result<(), RouteError> {
+        let method =
+            Method::from_bytes(method.as_bytes()).map_err(|_| RouteError::InvalidMethod {
+                method: method.to_string(),
+            })?;
         if chain.is_empty() {
-            return Err(RouteError::NoHandlers { route: path.to_string() });
+            return Err(RouteError::NoHandlers {
+                route: path.to_string(),
+            });
         }
         if chain.len() >= ABORT_INDEX {
             return Err(RouteError::TooManyHandlers {
@@ -260,7 +282,9 @@ impl Engine {
                         }
                         if self.redirect_fixed_path {
                             let cleaned = redirect::clean_path(r.path());
-                            if let Some(fixed) = tree.find_case_insensitive_path(&cleaned, self.redirect_trailing_slash) {
+                            if let Some(fixed) = tree
+                                .find_case_insensitive_path(&cleaned, self.redirect_trailing_slash)
+                            {
                                 redirect_request(w, r, &fixed).await;
                                 return;
                             }
@@ -281,11 +305,25 @@ impl Engine {
                 if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
                     w.header_mut().insert(http::header::ALLOW, v);
                 }
-                serve_error(w, r, &self.all_no_method, StatusCode::METHOD_NOT_ALLOWED, DEFAULT_405_BODY).await;
+                serve_error(
+                    w,
+                    r,
+                    &self.all_no_method,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    DEFAULT_405_BODY,
+                )
+                .await;
                 return;
             }
         }
-        serve_error(w, r, &self.all_no_route, StatusCode::NOT_FOUND, DEFAULT_404_BODY).await;
+        serve_error(
+            w,
+            r,
+            &self.all_no_route,
+            StatusCode::NOT_FOUND,
+            DEFAULT_404_BODY,
+        )
+        .await;
     }
 }
 
@@ -297,7 +335,13 @@ impl Handler for Engine {
 
 /// gin's `serveError`: run the 404/405 chain; if it wrote nothing and left the
 /// status alone, answer `code` with gin's plain-text body.
-async fn serve_error(w: &mut ResponseWriter, r: &mut Request, chain: &[HandlerFunc], code: StatusCode, body: &str) {
+async fn serve_error(
+    w: &mut ResponseWriter,
+    r: &mut Request,
+    chain: &[HandlerFunc],
+    code: StatusCode,
+    body: &str,
+) {
     {
         let mut c = Context::new(w, r, chain, Vec::new(), "").with_default_status(code);
         c.next().await;
@@ -309,8 +353,10 @@ async fn serve_error(w: &mut ResponseWriter, r: &mut Request, chain: &[HandlerFu
         w.write_header(code);
     }
     if w.status() == code {
-        w.header_mut()
-            .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        w.header_mut().insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain"),
+        );
         if let Err(e) = w.write(body.as_bytes()).await {
             tracing::debug!(error = %e, "response write failed");
         }
@@ -321,7 +367,11 @@ async fn serve_error(w: &mut ResponseWriter, r: &mut Request, chain: &[HandlerFu
 /// `X-Forwarded-Prefix`) and redirect.
 async fn redirect_trailing_slash(w: &mut ResponseWriter, r: &mut Request) {
     let mut p = r.path().to_string();
-    if let Some(prefix) = r.headers().get("X-Forwarded-Prefix").and_then(|v| v.to_str().ok()) {
+    if let Some(prefix) = r
+        .headers()
+        .get("X-Forwarded-Prefix")
+        .and_then(|v| v.to_str().ok())
+    {
         let prefix = redirect::clean_path(prefix);
         if prefix != "." {
             p = format!("{prefix}/{p}");

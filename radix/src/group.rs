@@ -24,7 +24,9 @@ use crate::engine::{Engine, RouteError};
 use crate::handler::{handler, HandlerFunc};
 
 /// Methods registered by [`RouterGroup::any`] (gin 1.8.1's `anyMethods`).
-pub const ANY_METHODS: [&str; 9] = ["GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE", "CONNECT", "TRACE"];
+pub const ANY_METHODS: [&str; 9] = [
+    "GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE", "CONNECT", "TRACE",
+];
 
 /// A route prefix with its middleware.
 pub struct RouterGroup<'e> {
@@ -35,7 +37,11 @@ pub struct RouterGroup<'e> {
 
 impl<'e> RouterGroup<'e> {
     pub(crate) fn new(engine: &'e mut Engine, base: String, handlers: Vec<HandlerFunc>) -> Self {
-        RouterGroup { engine, base, handlers }
+        RouterGroup {
+            engine,
+            base,
+            handlers,
+        }
     }
 
     /// The absolute base path of this group.
@@ -69,11 +75,20 @@ impl<'e> RouterGroup<'e> {
 
     /// gin's `combineHandlers`: group middleware, then the route's handlers.
     pub fn combine(&self, route_handlers: &[HandlerFunc]) -> Vec<HandlerFunc> {
-        self.handlers.iter().chain(route_handlers).cloned().collect()
+        self.handlers
+            .iter()
+            .chain(route_handlers)
+            .cloned()
+            .collect()
     }
 
     /// Register `handlers` (in order) for `method` and `relative`.
-    pub fn handle_chain(&mut self, method: &str, relative: &str, handlers: Vec<HandlerFunc>) -> Result<(), RouteError> {
+    pub fn handle_chain(
+        &mut self,
+        method: &str,
+        relative: &str,
+        handlers: Vec<HandlerFunc>,
+    ) -> Result<(), RouteError> {
         let path = join_paths(&self.base, relative);
         if handlers.is_empty() {
             return Err(RouteError::NoHandlers { route: path });

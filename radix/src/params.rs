@@ -93,6 +93,7 @@ impl<'k, 'v> Params<'k, 'v> {
     }
 
     /// Append a parameter; moves to the heap on the ninth.
+    #[inline(always)]
     pub(crate) fn push(&mut self, key: &'k str, value: &'v str) {
         let param = Param { key, value };
         match &mut self.kind {
@@ -100,13 +101,22 @@ impl<'k, 'v> Params<'k, 'v> {
                 slots[*len].write(param);
                 *len += 1;
             }
+            _ => self.push_slow(param),
+        }
+    }
+
+    /// The rare case, kept out of the lookup loop: spill to (or grow) the heap.
+    #[cold]
+    #[inline(never)]
+    fn push_slow(&mut self, param: Param<'k, 'v>) {
+        match &mut self.kind {
+            Kind::Heap(v) => v.push(param),
             Kind::Inline { .. } => {
                 let mut heap = Vec::with_capacity(INLINE_PARAMS * 2);
                 heap.extend_from_slice(self.as_slice());
                 heap.push(param);
                 self.kind = Kind::Heap(heap);
             }
-            Kind::Heap(v) => v.push(param),
         }
     }
 

@@ -80,7 +80,10 @@ pub fn html_body(url: &str, status: http::StatusCode) -> String {
         .replace('>', "&gt;")
         .replace('"', "&#34;")
         .replace('\'', "&#39;");
-    format!("<a href=\"{escaped}\">{}</a>.\n\n", status.canonical_reason().unwrap_or(""))
+    format!(
+        "<a href=\"{escaped}\">{}</a>.\n\n",
+        status.canonical_reason().unwrap_or("")
+    )
 }
 
 #[cfg(test)]
@@ -89,7 +92,13 @@ mod tests {
 
     #[test]
     fn clean_like_go() {
-        for (i, o) in [("/a//b", "/a/b"), ("/a/../b/", "/b"), ("/", "/"), ("/..", "/"), ("a/./b", "a/b")] {
+        for (i, o) in [
+            ("/a//b", "/a/b"),
+            ("/a/../b/", "/b"),
+            ("/", "/"),
+            ("/..", "/"),
+            ("a/./b", "a/b"),
+        ] {
             assert_eq!(clean_path(i), o);
         }
         assert_eq!(location("/a b/", "x=1"), "/a%20b/?x=1");

@@ -21,14 +21,16 @@ pub enum TableError {
         /// 1-based line number.
         line: usize,
         /// The reason.
-        error: RouteError,
+        error: Box<RouteError>,
     },
 }
 
 impl std::fmt::Display for TableError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TableError::Syntax { line, text } => write!(f, "line {line}: expected 'METHOD PATH', got '{text}'"),
+            TableError::Syntax { line, text } => {
+                write!(f, "line {line}: expected 'METHOD PATH', got '{text}'")
+            }
             TableError::Route { line, error } => write!(f, "line {line}: {error}"),
         }
     }
@@ -73,7 +75,10 @@ pub fn engine_from_table(table: &str) -> Result<Engine, TableError> {
                     c.string(200, &body).await;
                 })
             })
-            .map_err(|error| TableError::Route { line, error })?;
+            .map_err(|error| TableError::Route {
+                line,
+                error: Box::new(error),
+            })?;
     }
     Ok(engine)
 }

@@ -8,7 +8,9 @@ use common::http::{get, request, serve};
 use radix::{default_engine, handler, Context, Engine, RouteError, ABORT_INDEX};
 use serde::{Deserialize, Serialize};
 
-fn ok(body: &'static str) -> impl for<'a, 'e> Fn(&'a mut Context<'e>) -> servemux::BoxFuture<'a> + Send + Sync + 'static {
+fn ok(
+    body: &'static str,
+) -> impl for<'a, 'e> Fn(&'a mut Context<'e>) -> servemux::BoxFuture<'a> + Send + Sync + 'static {
     move |c| Box::pin(async move { c.string(200, body).await })
 }
 
@@ -48,7 +50,10 @@ async fn not_found_and_trailing_slash_redirects() {
     let r = get(a, "/users/?page=2").await;
     assert_eq!(r.status, 301);
     assert_eq!(r.header("location"), Some("/users?page=2"));
-    assert_eq!(r.body, "<a href=\"/users?page=2\">Moved Permanently</a>.\n\n");
+    assert_eq!(
+        r.body,
+        "<a href=\"/users?page=2\">Moved Permanently</a>.\n\n"
+    );
     let r = request(a, "POST", "/users/", &[], b"").await;
     assert_eq!(r.status, 307);
     assert_eq!(r.header("location"), Some("/users"));
@@ -75,7 +80,9 @@ async fn method_not_allowed_fixed_path_and_custom_chains() {
     let mut e = sample();
     e.handle_method_not_allowed = true;
     e.redirect_fixed_path = true;
-    e.no_route(vec![handler(|c| Box::pin(async move { c.string(404, "custom 404").await }))]);
+    e.no_route(vec![handler(|c| {
+        Box::pin(async move { c.string(404, "custom 404").await })
+    })]);
     let srv = serve(e).await;
     let a = srv.addr;
 
@@ -98,7 +105,9 @@ async fn method_not_allowed_fixed_path_and_custom_chains() {
 
     let mut e = sample();
     e.handle_method_not_allowed = true;
-    e.no_method(vec![handler(|c| Box::pin(async move { c.string(405, "nope").await }))]);
+    e.no_method(vec![handler(|c| {
+        Box::pin(async move { c.string(405, "nope").await })
+    })]);
     let srv = serve(e).await;
     let r = request(srv.addr, "PUT", "/users", &[], b"").await;
     assert_eq!((r.status, r.body.as_str()), (405, "nope"));
@@ -123,8 +132,12 @@ async fn groups_middleware_order_next_and_abort() {
     {
         let mut api = e.group("/api");
         api.use_handler(trace("api"));
-        api.get("/ping", |c| Box::pin(async move { let _ = c.writer().write(b"pong").await; }))
-            .unwrap();
+        api.get("/ping", |c| {
+            Box::pin(async move {
+                let _ = c.writer().write(b"pong").await;
+            })
+        })
+        .unwrap();
         let mut admin = api.group("admin/");
         admin.use_(|c| {
             Box::pin(async move {
@@ -151,7 +164,10 @@ async fn groups_middleware_order_next_and_abort() {
     let r = request(a, "GET", "/api/admin/7", &[("x-token", "t")], b"").await;
     assert_eq!(r.body, "global>api>admin 7<api<global");
     // abort(): the handler is skipped, outer middleware still unwinds.
-    assert_eq!(get(a, "/api/admin/7").await.body, "global>api>denied<api<global");
+    assert_eq!(
+        get(a, "/api/admin/7").await.body,
+        "global>api>denied<api<global"
+    );
     // The global middleware also wraps the 404 chain.
     let r = get(a, "/nope").await;
     assert_eq!((r.status, r.body.as_str()), (404, "global><global"));
@@ -198,7 +214,11 @@ async fn query_form_keys_json_and_bind() {
             let q = c.default_query("q", "none");
             let id = c.get::<u32>("request-id").copied().unwrap_or(0);
             let missing = c.query("missing").is_none();
-            c.json(200, &serde_json::json!({ "q": q, "id": id, "missing": missing })).await;
+            c.json(
+                200,
+                &serde_json::json!({ "q": q, "id": id, "missing": missing }),
+            )
+            .await;
         })
     })
     .unwrap();
@@ -212,26 +232,58 @@ async fn query_form_keys_json_and_bind() {
     e.post("/login", |c| {
         Box::pin(async move {
             if let Ok(login) = c.bind_json::<Login>() {
-                c.json(200, &Login { user: login.user, password: "***".into() }).await;
+                c.json(
+                    200,
+                    &Login {
+                        user: login.user,
+                        password: "***".into(),
+                    },
+                )
+                .await;
             }
         })
     })
     .unwrap();
-    e.get("/go", |c| Box::pin(async move { c.redirect(302, "/search?q=x").await }))
-        .unwrap();
+    e.get("/go", |c| {
+        Box::pin(async move { c.redirect(302, "/search?q=x").await })
+    })
+    .unwrap();
     let srv = serve(e).await;
     let a = srv.addr;
 
     let r = get(a, "/search?q=rust%20lang").await;
-    assert_eq!(r.header("content-type"), Some("application/json; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v, serde_json::json!({"q": "rust lang", "id": 42, "missing": true}));
+    assert_eq!(
+        v,
+        serde_json::json!({"q": "rust lang", "id": 42, "missing": true})
+    );
 
-    let r = request(a, "POST", "/form", &[("Content-Type", "application/x-www-form-urlencoded")], b"name=J%C3%BCrgen&x=1").await;
+    let r = request(
+        a,
+        "POST",
+        "/form",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"name=J%C3%BCrgen&x=1",
+    )
+    .await;
     assert_eq!(r.body, "Jürgen");
 
-    let r = request(a, "POST", "/login", &[], br#"{"user":"ann","password":"pw"}"#).await;
-    assert_eq!((r.status, r.body.as_str()), (200, r#"{"user":"ann","password":"***"}"#));
+    let r = request(
+        a,
+        "POST",
+        "/login",
+        &[],
+        br#"{"user":"ann","password":"pw"}"#,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"user":"ann","password":"***"}"#)
+    );
     let r = request(a, "POST", "/login", &[], b"{not json").await;
     assert_eq!(r.status, 400);
 
@@ -247,7 +299,10 @@ fn registration_errors_are_typed() {
     let err = e.get("/user/:id", ok("b")).unwrap_err();
     assert!(matches!(err, RouteError::Insert(_)), "{err}");
     assert!(err.to_string().contains("/user/:name"));
-    assert!(matches!(e.handle("BAD METHOD", "/x", ok("c")), Err(RouteError::InvalidMethod { .. })));
+    assert!(matches!(
+        e.handle("BAD METHOD", "/x", ok("c")),
+        Err(RouteError::InvalidMethod { .. })
+    ));
 
     // gin's combineHandlers limit: group middleware + handlers < 63.
     let mut e = Engine::new();
@@ -258,7 +313,13 @@ fn registration_errors_are_typed() {
     g.get("/fits", ok("ok")).unwrap();
     g.use_(|c| Box::pin(async move { c.next().await }));
     let err = g.get("/too-many", ok("no")).unwrap_err();
-    assert_eq!(err, RouteError::TooManyHandlers { route: "/g/too-many".into(), count: ABORT_INDEX });
+    assert_eq!(
+        err,
+        RouteError::TooManyHandlers {
+            route: "/g/too-many".into(),
+            count: ABORT_INDEX
+        }
+    );
 }
 
 #[tokio::test]
@@ -271,12 +332,21 @@ async fn route_table_over_http() {
     assert_eq!(get(a, "/user/groups").await.body, "GET /user/groups");
     let r = request(a, "POST", "/user/ann/posts/9", &[], b"").await;
     assert_eq!(r.body, "POST /user/:name/posts/:id\nname=ann\nid=9");
-    assert_eq!(get(a, "/src/a/b").await.body, "GET /src/*filepath\nfilepath=/a/b");
+    assert_eq!(
+        get(a, "/src/a/b").await.body,
+        "GET /src/*filepath\nfilepath=/a/b"
+    );
     let r = get(a, "/user/ann/");
     assert_eq!(r.await.status, 301);
     srv.stop().await;
 
-    let Err(err) = radix::route_table::engine_from_table("GET /a/:x\nGET /a/:y\n") else { panic!("conflict accepted") };
-    assert!(err.to_string().starts_with("line 2: ':y' in new path '/a/:y'"), "{err}");
+    let Err(err) = radix::route_table::engine_from_table("GET /a/:x\nGET /a/:y\n") else {
+        panic!("conflict accepted")
+    };
+    assert!(
+        err.to_string()
+            .starts_with("line 2: ':y' in new path '/a/:y'"),
+        "{err}"
+    );
     assert!(radix::route_table::engine_from_table("GET\n").is_err());
 }
