@@ -92,6 +92,12 @@ pub(crate) async fn run<'a, C: Actions>(
             tracing::debug!(error = %e, "writing the buffered body failed");
         }
     }
+    tracing::debug!(
+        controller = names.controller,
+        action = names.action,
+        buffered_bytes = body.len(),
+        "lifecycle done; destruct"
+    );
 
     if let Err(panic) = catch_unwind(AssertUnwindSafe(|| ctx.destruct())) {
         tracing::error!(

@@ -159,8 +159,19 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
         };
 
         // 4. Run the handler. A panic is caught here so it only costs this connection.
+        tracing::debug!(%remote, request = %request_line, "request");
         let close = match catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await {
-            Ok(()) => w.finish(),
+            Ok(()) => {
+                let close = w.finish();
+                tracing::debug!(
+                    %remote,
+                    status = w.status().as_u16(),
+                    body_bytes = w.bytes_written(),
+                    keep_alive = !close,
+                    "response"
+                );
+                close
+            }
             Err(panic) => {
                 tracing::error!(
                     %remote,
