@@ -2,7 +2,8 @@
 //! route sets, in the same run.
 //!
 //! A *lookup pass* looks up every path of a set once (for the scaling sets: ten paths of the same
-//! depth, whatever the set's size). Each router runs the sets it can express; the others are `n/a`
+//! depth, whatever the set's size). Each path goes through `black_box`, and the value and every
+//! parameter a router captured are read (their lengths summed), so no router can skip work. Each router runs the sets it can express; the others are `n/a`
 //! in the report. Memory is the bytes a router holds after registering a set, measured with a
 //! counting allocator and written to `target/criterion/routers-memory.json` for `bench-report`.
 //!
@@ -13,8 +14,13 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use controller::{boxed, ActionContext, BaseContext, Controller};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use demo::routes::{self, Route};
+use futures_util::FutureExt;
+use servemux::http::Method;
+use servemux::{handler_fn, Handler, Request, ResponseWriter, ServeMux};
 
 /// Counts live heap bytes so that a router's footprint can be read off before and after it is
 /// built.
@@ -121,13 +127,232 @@ fn sets() -> Vec<Set> {
             lookups,
         });
     }
-    out.push(all_paths("general", routes::general_set(10, 10)));
+    out.push(all_paths("general", routes::general_set(2, 8)));
+    for n in [10, 100, 1_000, 10_000] {
+        let lookups = vec![("GET".to_owned(), routes::FALLBACK_LOOKUP.to_owned())];
+        let routes = routes::fallback_patterns(n)
+            .into_iter()
+            .map(|path| Route {
+                method: "GET".to_owned(),
+                path,
+            })
+            .collect();
+        out.push(Set {
+            name: format!("fallback-{n}"),
+            routes,
+            lookups,
+        });
+    }
     out
 }
 
-fn bench_peers(c: &mut Criterion, set: &Set, memory: &mut Vec<(String, String, u64)>) {
-    let mut group = c.benchmark_group("routers");
+fn is_fallback(set: &Set) -> bool {
+    set.name.starts_with("fallback-")
+}
 
+/// A request for each lookup, built once so that only the routing is timed.
+fn requests(set: &Set) -> Vec<Request> {
+    set.lookups
+        .iter()
+        .map(|(m, p)| Request::new(Method::from_bytes(m.as_bytes()).unwrap(), p).unwrap())
+        .collect()
+}
+
+/// Go's ServeMux: exact patterns for the static sets, subtree patterns for the fallback sets; it
+/// has no parameters, so the GitHub set is n/a.
+fn bench_servemux(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+    if set.routes.iter().any(Route::has_params) {
+        return;
+    }
+    let (mux, bytes) = measured(|| {
+        let mux = ServeMux::new();
+        for route in &set.routes {
+            let _ = mux.handle(&route.path, handler_fn(|_w, _r| Box::pin(async {})));
+        }
+        mux
+    });
+    memory.push((set.name.clone(), "servemux".into(), bytes));
+    let reqs = requests(set);
+    for r in &reqs {
+        let (_, pattern) = mux.handler(r);
+        assert!(!pattern.is_empty(), "servemux matches {}", r.path());
+    }
+    g.bench_function(BenchmarkId::new("servemux", &set.name), |b| {
+        b.iter(|| {
+            for r in &reqs {
+                black_box(mux.handler(black_box(r)));
+            }
+        })
+    });
+}
+
+/// Our radix tree alone (one tree per method, as the engine keeps them), and the whole engine:
+/// lookup, context, handler chain, through a recording writer.
+fn bench_radix(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+    if is_fallback(set) {
+        return;
+    }
+    let (trees, bytes) = measured(|| {
+        PerMethod::build(&set.routes, radix::Tree::new, |t, route, i| {
+            t.insert(&route.path, i)
+                .expect("the radix tree accepts the set")
+        })
+    });
+    memory.push((set.name.clone(), "radix-tree".into(), bytes));
+    g.bench_function(BenchmarkId::new("radix-tree", &set.name), |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (method, path) in &set.lookups {
+                let m = trees
+                    .get(method)
+                    .get(black_box(path))
+                    .expect("the radix tree finds every route");
+                n += m.value + m.params.iter().map(|p| p.value.len()).sum::<usize>();
+            }
+            n
+        })
+    });
+
+    let (engine, bytes) = measured(|| {
+        let mut engine = radix::Engine::new();
+        for route in &set.routes {
+            engine
+                .handle(&route.method, &route.path, |_c| Box::pin(async {}))
+                .expect("the engine accepts the set");
+        }
+        engine
+    });
+    memory.push((set.name.clone(), "radix-engine".into(), bytes));
+    let mut reqs = requests(set);
+    let mut w = ResponseWriter::recorder();
+    g.bench_function(BenchmarkId::new("radix-engine", &set.name), |b| {
+        b.iter(|| {
+            for r in reqs.iter_mut() {
+                w.reset_recorder();
+                engine
+                    .serve_http(&mut w, r)
+                    .now_or_never()
+                    .expect("the chain completes at once");
+                debug_assert_eq!(w.status().as_u16(), 200);
+            }
+        })
+    });
+}
+
+/// The controller layer's context for the bench: the defaults, nothing framed.
+struct BenchContext<'a> {
+    base: BaseContext<'a>,
+}
+
+impl<'a> ActionContext<'a> for BenchContext<'a> {
+    fn base(&self) -> &BaseContext<'a> {
+        &self.base
+    }
+    fn base_mut(&mut self) -> &mut BaseContext<'a> {
+        &mut self.base
+    }
+}
+
+/// `/c0/a0` .. `/c0/a7`.
+struct C0Controller;
+/// `/c1/a0` .. `/c1/a7`.
+struct C1Controller;
+
+impl Controller for C0Controller {
+    type Context<'a> = BenchContext<'a>;
+    fn new_action_context<'a>(
+        &self,
+        r: &'a Request,
+        w: &'a mut ResponseWriter,
+    ) -> BenchContext<'a> {
+        BenchContext {
+            base: BaseContext::new(r, w),
+        }
+    }
+}
+
+impl Controller for C1Controller {
+    type Context<'a> = BenchContext<'a>;
+    fn new_action_context<'a>(
+        &self,
+        r: &'a Request,
+        w: &'a mut ResponseWriter,
+    ) -> BenchContext<'a> {
+        BenchContext {
+            base: BaseContext::new(r, w),
+        }
+    }
+}
+
+#[controller::actions]
+impl C0Controller {
+    fn a0_action(_c: &mut BenchContext) {}
+    fn a1_action(_c: &mut BenchContext) {}
+    fn a2_action(_c: &mut BenchContext) {}
+    fn a3_action(_c: &mut BenchContext) {}
+    fn a4_action(_c: &mut BenchContext) {}
+    fn a5_action(_c: &mut BenchContext) {}
+    fn a6_action(_c: &mut BenchContext) {}
+    fn a7_action(_c: &mut BenchContext) {}
+}
+
+#[controller::actions]
+impl C1Controller {
+    fn a0_action(_c: &mut BenchContext) {}
+    fn a1_action(_c: &mut BenchContext) {}
+    fn a2_action(_c: &mut BenchContext) {}
+    fn a3_action(_c: &mut BenchContext) {}
+    fn a4_action(_c: &mut BenchContext) {}
+    fn a5_action(_c: &mut BenchContext) {}
+    fn a6_action(_c: &mut BenchContext) {}
+    fn a7_action(_c: &mut BenchContext) {}
+}
+
+/// The controller router: its general routes for the `general` set; for the static and GitHub
+/// sets, an equivalent table of anchored regex rules (one per distinct path: rules carry no
+/// method), tried in order as goinbox tries them.
+fn bench_controller(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+    let general = set.name == "general";
+    if !(general || set.name == "static" || set.name == "github") {
+        return;
+    }
+    let (router, bytes) = measured(|| {
+        let mut router = controller::Router::new();
+        router
+            .register_routes([boxed(C0Controller), boxed(C1Controller)])
+            .expect("controllers");
+        if !general {
+            let mut seen = std::collections::HashSet::new();
+            for route in &set.routes {
+                if seen.insert(route.path.clone()) {
+                    let rule = format!("(?i){}", route.regex());
+                    router
+                        .define_route(&rule, "c0", "a0")
+                        .expect("a valid rule");
+                }
+            }
+        }
+        router
+    });
+    memory.push((set.name.clone(), "controller".into(), bytes));
+    g.bench_function(BenchmarkId::new("controller", &set.name), |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (_, path) in &set.lookups {
+                let route = router
+                    .resolve(black_box(path))
+                    .expect("the controller router finds every route");
+                n += route.args.iter().map(String::len).sum::<usize>();
+            }
+            n
+        })
+    });
+}
+
+fn bench_peers(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+    if is_fallback(set) {
+        return;
+    }
     let (matchit, bytes) = measured(|| {
         PerMethod::build(&set.routes, matchit::Router::new, |r, route, i| {
             r.insert(route.braces(), i)
@@ -135,15 +360,17 @@ fn bench_peers(c: &mut Criterion, set: &Set, memory: &mut Vec<(String, String, u
         })
     });
     memory.push((set.name.clone(), "matchit".into(), bytes));
-    group.bench_function(BenchmarkId::new("matchit", &set.name), |b| {
+    g.bench_function(BenchmarkId::new("matchit", &set.name), |b| {
         b.iter(|| {
+            let mut n = 0;
             for (method, path) in &set.lookups {
                 let m = matchit
                     .get(method)
-                    .at(path)
+                    .at(black_box(path))
                     .expect("matchit finds every route");
-                black_box(m.value);
+                n += m.value + m.params.iter().map(|(_, v)| v.len()).sum::<usize>();
             }
+            n
         })
     });
 
@@ -153,15 +380,17 @@ fn bench_peers(c: &mut Criterion, set: &Set, memory: &mut Vec<(String, String, u
         })
     });
     memory.push((set.name.clone(), "path-tree".into(), bytes));
-    group.bench_function(BenchmarkId::new("path-tree", &set.name), |b| {
+    g.bench_function(BenchmarkId::new("path-tree", &set.name), |b| {
         b.iter(|| {
+            let mut n = 0;
             for (method, path) in &set.lookups {
                 let m = path_tree
                     .get(method)
-                    .find(path)
+                    .find(black_box(path))
                     .expect("path-tree finds every route");
-                black_box(m.0);
+                n += m.0 + m.1.raws.iter().map(|v| v.len()).sum::<usize>();
             }
+            n
         })
     });
 
@@ -171,25 +400,34 @@ fn bench_peers(c: &mut Criterion, set: &Set, memory: &mut Vec<(String, String, u
         })
     });
     memory.push((set.name.clone(), "route-recognizer".into(), bytes));
-    group.bench_function(BenchmarkId::new("route-recognizer", &set.name), |b| {
+    g.bench_function(BenchmarkId::new("route-recognizer", &set.name), |b| {
         b.iter(|| {
+            let mut n = 0;
             for (method, path) in &set.lookups {
                 let m = recognizer
                     .get(method)
-                    .recognize(path)
+                    .recognize(black_box(path))
                     .expect("route-recognizer finds every route");
-                black_box(m.handler());
+                n += **m.handler() + m.params().iter().map(|(_, v)| v.len()).sum::<usize>();
             }
+            n
         })
     });
-    group.finish();
 }
+
+/// One criterion group, so that results land in `target/criterion/routers/<router>/<set>/`.
+type Routers<'a> = BenchmarkGroup<'a, WallTime>;
 
 fn routers(c: &mut Criterion) {
     let mut memory = Vec::new();
+    let mut g = c.benchmark_group("routers");
     for set in sets() {
-        bench_peers(c, &set, &mut memory);
+        bench_servemux(&mut g, &set, &mut memory);
+        bench_radix(&mut g, &set, &mut memory);
+        bench_controller(&mut g, &set, &mut memory);
+        bench_peers(&mut g, &set, &mut memory);
     }
+    g.finish();
     write_memory(&memory);
 }
 

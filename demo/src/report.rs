@@ -32,7 +32,6 @@ pub const SET_ORDER: &[&str] = &[
     "fallback-1000",
     "fallback-10000",
     "general",
-    "regex",
 ];
 
 /// Everything one bench run measured.
@@ -163,6 +162,13 @@ pub fn markdown(m: &Measurements, stamp: &str) -> String {
     table(&mut out, &sets, &routers, |s, r| {
         m.times.get(&(s.into(), r.into())).map(|ns| human_time(*ns))
     });
+    let ratios = ratios(m);
+    if !ratios.is_empty() {
+        let _ = writeln!(out, "\n**Ratios** (of the medians above):\n");
+        for r in &ratios {
+            let _ = writeln!(out, "- {}: **{:.2}** ({})", r.what, r.value, r.goal);
+        }
+    }
     if !m.memory.is_empty() {
         let _ = writeln!(
             out,
@@ -170,6 +176,52 @@ pub fn markdown(m: &Measurements, stamp: &str) -> String {
         );
         table(&mut out, &sets, &routers, |s, r| {
             m.memory.get(&(s.into(), r.into())).map(|b| human_bytes(*b))
+        });
+    }
+    out
+}
+
+/// One figure the chapter's goals are stated in.
+#[derive(Debug, PartialEq)]
+pub struct Ratio {
+    pub what: String,
+    pub value: f64,
+    pub goal: &'static str,
+}
+
+/// The ratios the Benchmarks chapter sets goals for, where both sides were measured: our tree
+/// against matchit on the same set, our tree at 10,000 routes against 10 (same depth), and the
+/// ServeMux fallback scan at 10,000 patterns against 10.
+pub fn ratios(m: &Measurements) -> Vec<Ratio> {
+    let time = |set: &str, router: &str| m.times.get(&(set.to_owned(), router.to_owned()));
+    let mut out = Vec::new();
+    for set in ["github", "static"] {
+        if let (Some(ours), Some(peer)) = (time(set, "radix-tree"), time(set, "matchit")) {
+            out.push(Ratio {
+                what: format!("radix-tree / matchit, `{set}`"),
+                value: ours / peer,
+                goal: "goal: at most 1.0",
+            });
+        }
+    }
+    if let (Some(big), Some(small)) = (
+        time("scale-10000", "radix-tree"),
+        time("scale-10", "radix-tree"),
+    ) {
+        out.push(Ratio {
+            what: "radix-tree, `scale-10000` / `scale-10`".to_owned(),
+            value: big / small,
+            goal: "goal: at most 2.0",
+        });
+    }
+    if let (Some(big), Some(small)) = (
+        time("fallback-10000", "servemux"),
+        time("fallback-10", "servemux"),
+    ) {
+        out.push(Ratio {
+            what: "servemux, `fallback-10000` / `fallback-10`".to_owned(),
+            value: big / small,
+            goal: "a linear scan: grows with the number of patterns",
         });
     }
     out
@@ -348,6 +400,11 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| github | n/a | n/a | 64.0 KiB |"), "{md}");
+        assert!(
+            md.contains("- radix-tree / matchit, `github`: **0.82** (goal: at most 1.0)"),
+            "{md}"
+        );
+        assert_eq!(ratios(&m).len(), 1, "only the pair measured on both sides");
         let chart = svg(&m, "test machine");
         assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
         assert_eq!(

@@ -114,9 +114,8 @@ pub fn scale_set(n: usize) -> Vec<Route> {
 
 /// Ten lookups spread evenly over a scale set, the same depth whatever its size.
 pub fn scale_lookups(n: usize) -> Vec<String> {
-    (0..10)
-        .map(|k| scale_set(n)[k * n / 10].path.clone())
-        .collect()
+    let set = scale_set(n);
+    (0..10).map(|k| set[k * n / 10].path.clone()).collect()
 }
 
 /// `n` subtree patterns `/p{i}/` plus the root `/`.
