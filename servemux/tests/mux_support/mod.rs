@@ -199,21 +199,52 @@ pub fn rust_route_table() -> PathBuf {
     example_bin("route_table")
 }
 
-/// A compiled example of this crate: next to the test's own binary when `cargo test` built all
-/// targets, otherwise built now.
+/// A compiled example of this crate, built now if `cargo test` did not build it.
+///
+/// Not `target/<profile>/examples/NAME`: radix has an example called `route_table` too (the
+/// interface in DESIGN.md fixes both names), and cargo copies both to that one path, so it holds
+/// whichever was built last. Each build also keeps its own `examples/NAME-HASH`, whose dep-info
+/// file (`NAME-HASH.d`) names the source it was built from; that tells the two apart.
 pub fn example_bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let bin = profile_dir.join("examples").join(name);
-    if !bin.exists() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "servemux", "--example", name])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "cargo build --example {name} failed");
+    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
+    if let Some(bin) = own_example(&dir, name) {
+        return bin;
     }
-    bin
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            env!("CARGO_PKG_NAME"),
+            "--example",
+            name,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "cargo build --example {name} failed");
+    own_example(&dir, name).unwrap_or_else(|| panic!("example {name} not found in {dir:?}"))
+}
+
+/// The newest `dir/NAME-HASH` whose dep-info names this crate's `examples/NAME.rs`.
+fn own_example(dir: &Path, name: &str) -> Option<PathBuf> {
+    let source = format!("{}/examples/{name}.rs", env!("CARGO_PKG_NAME"));
+    let prefix = format!("{name}-");
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "d")
+                && p.file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.starts_with(&prefix))
+                && std::fs::read_to_string(p).is_ok_and(|d| d.contains(&source))
+        })
+        .map(|d| d.with_extension(""))
+        .filter(|bin| bin.is_file())
+        .max_by_key(|bin| bin.metadata().and_then(|m| m.modified()).ok())
 }
 
 /// A route table server process, killed on drop.

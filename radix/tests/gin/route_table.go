@@ -2,7 +2,10 @@
 // itself: each line `METHOD PATH` answers 200 with `METHOD FULLPATH` and then
 // `\nKEY=VALUE` per parameter. A table gin refuses prints the panic and exits 2.
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o gin_route_table main.go
+//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o gin_route_table route_table.go
+//
+// tests/gin_differential.rs builds and runs it (Debian: golang-go and
+// golang-github-gin-gonic-gin-dev, which is gin 1.8.1).
 package main
 
 import (

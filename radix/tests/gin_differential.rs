@@ -1,0 +1,283 @@
+//! Our engine against gin 1.8.1 itself, request by request.
+//!
+//! When a `go` toolchain and gin's source (Debian: `golang-go` and
+//! `golang-github-gin-gonic-gin-dev`, which is gin 1.8.1) are installed, this test builds
+//! `tests/gin/route_table.go` — the `route_table` interface of DESIGN.md served by gin — and, for
+//! each random route table, starts it beside our engine built by
+//! `radix::route_table::engine_from_table` (what `examples/route_table.rs` serves). A table gin
+//! refuses must be refused by us too, and the other way round; otherwise both get the same random
+//! requests and must answer with the same status, `Location` and body every time.
+//!
+//! Without Go it prints a notice and checks nothing, unless `REQUIRE_GO` is set (CI sets it after
+//! installing Go), in which case a missing toolchain fails the test. Set `GIN_DIFF_SEED` and
+//! `GIN_DIFF_TABLES` to try other seeds and more tables.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::http::{request, serve};
+
+/// A small deterministic generator (xorshift64*), so a failure can be replayed from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const SEGMENTS: &[&str] = &["a", "b", "ab", "abc", "b1", "user", "users", "x"];
+const WILDCARDS: &[&str] = &[":id", ":name", ":x"];
+const METHODS: &[&str] = &["GET", "POST"];
+
+/// A route of one to four segments: mostly static, some `:param`, now and then a final
+/// `*rest`, sometimes with a trailing slash, rarely just `/`. Such tables often conflict, which
+/// exercises the refusals as much as the lookups.
+fn random_route(rng: &mut Rng) -> String {
+    if rng.chance(5) {
+        return "/".to_owned();
+    }
+    let mut route = String::new();
+    let mut catch_all = false;
+    for _ in 0..1 + rng.below(4) {
+        route.push('/');
+        match rng.below(10) {
+            0..=5 => route.push_str(rng.pick(SEGMENTS)),
+            6..=8 => route.push_str(rng.pick(WILDCARDS)),
+            _ => {
+                route.push_str("*rest");
+                catch_all = true;
+                break;
+            }
+        }
+    }
+    if !catch_all && rng.chance(20) {
+        route.push('/');
+    }
+    route
+}
+
+fn random_table(rng: &mut Rng) -> Vec<(String, String)> {
+    (0..1 + rng.below(8))
+        .map(|_| (rng.pick(METHODS).to_owned(), random_route(rng)))
+        .collect()
+}
+
+/// Mostly a path some route of the table matches (parameters filled, a catch-all given zero to
+/// two segments, now and then a segment in upper case), otherwise random segments; then the
+/// trailing slash added or removed, and sometimes a query.
+fn random_path(rng: &mut Rng, table: &[(String, String)]) -> String {
+    let mut path = if rng.chance(70) {
+        let route = &table[rng.below(table.len())].1;
+        let mut segs: Vec<String> = Vec::new();
+        for seg in route.trim_matches('/').split('/') {
+            if seg.starts_with(':') {
+                segs.push(rng.pick(&[SEGMENTS, &["v1", "zz"]].concat()).to_owned());
+            } else if seg.starts_with('*') {
+                let n = rng.below(3);
+                let tail: Vec<&str> = (0..n).map(|_| rng.pick(SEGMENTS)).collect();
+                segs.push(tail.join("/"));
+            } else if !seg.is_empty() && rng.chance(10) {
+                segs.push(seg.to_uppercase());
+            } else {
+                segs.push(seg.to_owned());
+            }
+        }
+        let mut p = format!("/{}", segs.join("/"));
+        if route.ends_with('/') && !p.ends_with('/') {
+            p.push('/');
+        }
+        p
+    } else {
+        let segs: Vec<&str> = (0..rng.below(5)).map(|_| rng.pick(SEGMENTS)).collect();
+        format!("/{}", segs.join("/"))
+    };
+    match rng.below(100) {
+        0..=14 if path != "/" => path = format!("{}/", path.trim_end_matches('/')),
+        15..=29 if path.len() > 1 => {
+            let trimmed = path.trim_end_matches('/');
+            path = if trimmed.is_empty() {
+                "/".to_owned()
+            } else {
+                trimmed.to_owned()
+            };
+        }
+        _ => {}
+    }
+    if rng.chance(10) {
+        path.push_str("?q=1");
+    }
+    path
+}
+
+fn gin_available() -> bool {
+    let go = Command::new("go")
+        .arg("version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    go && Path::new("/usr/share/gocode/src/github.com/gin-gonic/gin").is_dir()
+}
+
+fn tmp_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gin_differential")
+}
+
+fn build_gin_twin() -> PathBuf {
+    let dir = tmp_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("gin_route_table");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/route_table.go");
+    let out = Command::new("go")
+        .arg("build")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .env("GO111MODULE", "off")
+        .env("GOFLAGS", "")
+        .env("GOPROXY", "off")
+        .env("GOCACHE", dir.join("gocache"))
+        .env("GOPATH", "/usr/share/gocode")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin
+}
+
+/// gin serving a table, killed on drop; `addr` is `None` when gin refused the table.
+struct Gin {
+    child: Child,
+    addr: Option<SocketAddr>,
+}
+
+impl Drop for Gin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_gin(bin: &Path, table: &Path) -> Gin {
+    let mut child = Command::new(bin)
+        .arg(table)
+        .arg("127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .map(|a| a.parse().unwrap());
+    if addr.is_none() {
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(2), "gin exited oddly: {line:?}");
+    }
+    Gin { child, addr }
+}
+
+/// What a client sees of one response.
+type Seen = (u16, Option<String>, String);
+
+async fn fetch(addr: SocketAddr, method: &str, target: &str) -> Seen {
+    let r = request(addr, method, target, &[], b"").await;
+    (r.status, r.header("location").map(str::to_owned), r.body)
+}
+
+#[test]
+fn same_answers_as_gin_1_8_1_on_random_tables() {
+    if !gin_available() {
+        assert!(
+            std::env::var_os("REQUIRE_GO").is_none(),
+            "REQUIRE_GO is set but `go` or gin's source is missing"
+        );
+        println!("SKIPPED: no `go` or gin source; the gin 1.8.1 differential check did not run");
+        return;
+    }
+    let gin_bin = build_gin_twin();
+    let seed: u64 = std::env::var("GIN_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x6175_1081);
+    let tables: usize = std::env::var("GIN_DIFF_TABLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let dir = tmp_dir();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (mut served, mut refused, mut compared) = (0, 0, 0);
+    let mut by_status = std::collections::BTreeMap::new();
+    for t in 0..tables {
+        let table = random_table(&mut rng);
+        let text: String = table.iter().map(|(m, p)| format!("{m} {p}\n")).collect();
+        let file = dir.join(format!("table-{t}.txt"));
+        std::fs::write(&file, &text).unwrap();
+        let gin = start_gin(&gin_bin, &file);
+        let ours = radix::route_table::engine_from_table(&text);
+        match (&gin.addr, ours) {
+            (None, Err(_)) => refused += 1,
+            (Some(_), Err(e)) => {
+                panic!("we refuse a table gin takes ({e}); table {t} (seed {seed}):\n{text}")
+            }
+            (None, Ok(_)) => {
+                panic!("gin refuses a table we take; table {t} (seed {seed}):\n{text}")
+            }
+            (Some(gin_addr), Ok(engine)) => {
+                served += 1;
+                rt.block_on(async {
+                    let ours = serve(engine).await;
+                    for _ in 0..40 {
+                        let method = rng.pick(METHODS);
+                        let path = random_path(&mut rng, &table);
+                        let want = fetch(*gin_addr, method, &path).await;
+                        let got = fetch(ours.addr, method, &path).await;
+                        assert_eq!(
+                            got, want,
+                            "{method} {path}\ntable {t} (seed {seed}):\n{text}"
+                        );
+                        *by_status.entry(want.0).or_insert(0) += 1;
+                        compared += 1;
+                    }
+                    ours.stop().await;
+                });
+            }
+        }
+    }
+    assert!(
+        served > tables / 4,
+        "too few tables served ({served} of {tables}) to compare much"
+    );
+    println!(
+        "gin 1.8.1 differential: {tables} tables ({served} served, {refused} refused by both), \
+         {compared} requests agreed; by status {by_status:?}"
+    );
+}
