@@ -5,6 +5,9 @@
 //! evenly over 16 concurrent client tasks, so the figure is the server's throughput under
 //! concurrency, not the latency of one exchange.
 //!
+//! After criterion's figures, a paired run alternates the two servers round by round and prints
+//! the ratio of their median times per request: the figure to trust on a shared machine.
+//!
 //! Run: `cargo bench -p servemux --bench server`
 
 use std::convert::Infallible;
@@ -143,6 +146,39 @@ fn hello_world(c: &mut Criterion) {
         }
     }
     group.finish();
+
+    for conns in [1usize, 16] {
+        rt.block_on(paired(conns, ours, hyper));
+    }
+}
+
+/// A paired comparison on top of criterion's figures. On this 2-core machine client and server
+/// share the cores and the load drifts between two benchmarks run one after the other, so here the
+/// two servers take turns, round by round (who goes first swaps every round), and the medians of
+/// the rounds' times per request are compared: both see the same machine at the same moments.
+async fn paired(conns: usize, ours: SocketAddr, hyper: SocketAddr) {
+    let (rounds, per_round) = (40usize, 2_000u64);
+    let mut t_ours = Vec::with_capacity(rounds);
+    let mut t_hyper = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        for turn in 0..2 {
+            if (turn + round) % 2 == 0 {
+                t_ours.push(run(ours, conns, per_round).await / per_round as u32);
+            } else {
+                t_hyper.push(run(hyper, conns, per_round).await / per_round as u32);
+            }
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let (ours, hyper) = (median(&mut t_ours), median(&mut t_hyper));
+    println!(
+        "paired, {conns} connection(s): median per request servemux {ours:.2?} hyper {hyper:.2?} \
+         ratio servemux/hyper {:.3}",
+        ours.as_secs_f64() / hyper.as_secs_f64()
+    );
 }
 
 criterion_group!(benches, hello_world);

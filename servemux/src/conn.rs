@@ -51,6 +51,14 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
     let mut buf = BytesMut::with_capacity(4096);
     let mut phase = shared.phase.subscribe();
     let mut first = true;
+    // Two waits that live as long as the connection instead of being made anew for each request:
+    // registering a watch waiter or arming a timer takes a lock shared with the other worker
+    // threads, and at tens of thousands of requests a second that lock shows. The timer is armed
+    // lazily: when it fires before the current deadline, it is pushed to that deadline.
+    let shutdown = phase.wait_for(|p| *p != Phase::Running);
+    tokio::pin!(shutdown);
+    let idle = tokio::time::sleep(cfg.read_header_timeout);
+    tokio::pin!(idle);
 
     // ANCHOR: loop
     loop {
@@ -62,7 +70,7 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
             if !first {
                 shared.set_state(remote, ConnState::Idle);
             }
-            if *phase.borrow() != Phase::Running {
+            if is_draining(&shared.draining) {
                 return;
             }
             let wait = if first {
@@ -70,12 +78,24 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
             } else {
                 cfg.idle_timeout
             };
-            tokio::select! {
-                read = tokio::time::timeout(wait, rd.read_buf(&mut buf)) => match read {
-                    Ok(Ok(n)) if n > 0 => {}
-                    _ => return,
-                },
-                _ = phase.wait_for(|p| *p != Phase::Running) => return,
+            let deadline = Instant::now() + wait;
+            if idle.deadline() > deadline {
+                idle.as_mut().reset(deadline);
+            }
+            loop {
+                tokio::select! {
+                    read = rd.read_buf(&mut buf) => match read {
+                        Ok(n) if n > 0 => break,
+                        _ => return,
+                    },
+                    () = &mut idle => {
+                        if Instant::now() >= deadline {
+                            return;
+                        }
+                        idle.as_mut().reset(deadline);
+                    }
+                    _ = &mut shutdown => return,
+                }
             }
         }
         first = false;
@@ -149,7 +169,6 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
             }
             Err(BodyError::Gone) => return,
         };
-        let request_line = format_request_line(&head.method, &head.target);
         let mut req = match Request::from_head(head, body, remote) {
             Ok(req) => req,
             Err(e) => {
@@ -159,7 +178,7 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
         };
 
         // 4. Run the handler. A panic is caught here so it only costs this connection.
-        tracing::debug!(%remote, request = %request_line, "request");
+        tracing::debug!(%remote, method = %req.method(), target = req.target(), "request");
         let close = match catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await {
             Ok(()) => {
                 let close = w.finish();
@@ -175,7 +194,8 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
             Err(panic) => {
                 tracing::error!(
                     %remote,
-                    request = %request_line,
+                    method = %req.method(),
+                    target = req.target(),
                     panic = panic_message(&*panic),
                     "handler panicked"
                 );
@@ -222,14 +242,6 @@ async fn close_after_error(mut w: ResponseWriter, mut rd: OwnedReadHalf) {
             _ => break,
         }
     }
-}
-
-fn format_request_line(method: &Method, target: &str) -> String {
-    let mut line = String::with_capacity(method.as_str().len() + 1 + target.len());
-    line.push_str(method.as_str());
-    line.push(' ');
-    line.push_str(target);
-    line
 }
 
 /// Polls a handler future, turning a panic inside it into an `Err` (like `catch_unwind` for a

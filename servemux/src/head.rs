@@ -11,6 +11,8 @@
 //!
 //! The result is the head plus how the body is framed; the body itself is read by `body`.
 
+use std::mem::MaybeUninit;
+
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Version};
 
@@ -74,16 +76,19 @@ const STACK_HEADERS: usize = 100;
 /// Returns `Ok(None)` when more bytes are needed, `Ok(Some((head, len)))` with the length of the head
 /// in bytes when it is complete, or the error status the client should get.
 pub fn parse_head(buf: &[u8], config: &Config) -> Result<Option<(ParsedHead, usize)>, HeadError> {
-    let mut stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
+    // Uninitialised slots: httparse writes only the ones it fills, so a request with three
+    // headers does not pay for clearing a hundred (3.2 KB) first.
+    let mut stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_HEADERS];
     let mut heap;
-    let slots: &mut [httparse::Header<'_>] = if config.max_headers <= STACK_HEADERS {
+    let slots: &mut [MaybeUninit<httparse::Header<'_>>] = if config.max_headers <= STACK_HEADERS {
         &mut stack[..config.max_headers]
     } else {
-        heap = vec![httparse::EMPTY_HEADER; config.max_headers];
+        heap = Vec::with_capacity(config.max_headers);
+        heap.resize_with(config.max_headers, MaybeUninit::uninit);
         &mut heap
     };
-    let mut req = httparse::Request::new(slots);
-    let len = match req.parse(buf) {
+    let mut req = httparse::Request::new(&mut []);
+    let len = match req.parse_with_uninit_headers(buf, slots) {
         Ok(httparse::Status::Complete(len)) => len,
         Ok(httparse::Status::Partial) => {
             check_partial(buf, config)?;

@@ -308,3 +308,34 @@ async fn idle_keep_alive_connection_is_closed_after_idle_timeout() {
     let rest = read_to_close(&mut s).await;
     assert_eq!(rest, "");
 }
+
+/// The connection arms one timer for its whole life and pushes it forward lazily; a keep-alive
+/// connection must still get the idle timeout, not the shorter read-header timeout it started
+/// with, between its requests.
+#[tokio::test]
+async fn idle_wait_uses_the_idle_timeout_not_the_first_read_header_timeout() {
+    let config = Config {
+        read_header_timeout: Duration::from_millis(150),
+        idle_timeout: Duration::from_millis(800),
+        ..Config::default()
+    };
+    let srv = start(echo(), config).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    let mut buf = Vec::new();
+    s.write_all(b"GET /one HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
+    read_response(&mut s, &mut buf).await.unwrap();
+    // Past the read-header timeout, well inside the idle timeout: still open.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    s.write_all(b"GET /two HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
+    let resp = read_response(&mut s, &mut buf).await.unwrap();
+    assert_eq!(resp.status, 200);
+    // Then idle for good: closed by the idle timeout.
+    let rest = tokio::time::timeout(Duration::from_secs(5), read_to_close(&mut s))
+        .await
+        .expect("closed by the idle timeout");
+    assert_eq!(rest, "");
+}
