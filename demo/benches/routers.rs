@@ -6,6 +6,8 @@
 //! parameter a router captured are read (their lengths summed), so no router can skip work. Each router runs the sets it can express; the others are `n/a`
 //! in the report. Memory is the bytes a router holds after registering a set, measured with a
 //! counting allocator and written to `target/criterion/routers-memory.json` for `bench-report`.
+//! After criterion, the routers of each set also take turns in rounds (`paired_medians`), and those
+//! medians, steadier on a shared machine, go to `target/criterion/routers-paired.json`.
 //!
 //! Run: `cargo bench -p demo --bench routers`, then `cargo run -p demo --bin bench-report`.
 
@@ -13,10 +15,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::Instant;
 
 use controller::{boxed, ActionContext, BaseContext, Controller};
-use criterion::measurement::WallTime;
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use demo::routes::{self, Route};
 use futures_util::FutureExt;
 use servemux::http::Method;
@@ -160,9 +162,9 @@ fn requests(set: &Set) -> Vec<Request> {
 
 /// Go's ServeMux: exact patterns for the static sets, subtree patterns for the fallback sets; it
 /// has no parameters, so the GitHub set is n/a.
-fn bench_servemux(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+fn servemux_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
     if set.routes.iter().any(Route::has_params) {
-        return;
+        return Vec::new();
     }
     let (mux, bytes) = measured(|| {
         let mux = ServeMux::new();
@@ -177,20 +179,21 @@ fn bench_servemux(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, Stri
         let (_, pattern) = mux.handler(r);
         assert!(!pattern.is_empty(), "servemux matches {}", r.path());
     }
-    g.bench_function(BenchmarkId::new("servemux", &set.name), |b| {
-        b.iter(|| {
-            for r in &reqs {
-                black_box(mux.handler(black_box(r)));
-            }
-        })
-    });
+    let pass = move || {
+        let mut n = 0;
+        for r in &reqs {
+            n += mux.handler(black_box(r)).1.len();
+        }
+        n
+    };
+    vec![("servemux", Box::new(pass) as Pass)]
 }
 
 /// Our radix tree alone (one tree per method, as the engine keeps them), and the whole engine:
 /// lookup, context, handler chain, through a recording writer.
-fn bench_radix(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+fn radix_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
     if is_fallback(set) {
-        return;
+        return Vec::new();
     }
     let (trees, bytes) = measured(|| {
         PerMethod::build(&set.routes, radix::Tree::new, |t, route, i| {
@@ -199,19 +202,18 @@ fn bench_radix(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String,
         })
     });
     memory.push((set.name.clone(), "radix-tree".into(), bytes));
-    g.bench_function(BenchmarkId::new("radix-tree", &set.name), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for (method, path) in &set.lookups {
-                let m = trees
-                    .get(method)
-                    .get(black_box(path))
-                    .expect("the radix tree finds every route");
-                n += m.value + m.params.iter().map(|p| p.value.len()).sum::<usize>();
-            }
-            n
-        })
-    });
+    let lookups = set.lookups.clone();
+    let tree_pass = move || {
+        let mut n = 0;
+        for (method, path) in &lookups {
+            let m = trees
+                .get(method)
+                .get(black_box(path))
+                .expect("the radix tree finds every route");
+            n += m.value + m.params.iter().map(|p| p.value.len()).sum::<usize>();
+        }
+        n
+    };
 
     let (engine, bytes) = measured(|| {
         let mut engine = radix::Engine::new();
@@ -225,18 +227,22 @@ fn bench_radix(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String,
     memory.push((set.name.clone(), "radix-engine".into(), bytes));
     let mut reqs = requests(set);
     let mut w = ResponseWriter::recorder();
-    g.bench_function(BenchmarkId::new("radix-engine", &set.name), |b| {
-        b.iter(|| {
-            for r in reqs.iter_mut() {
-                w.reset_recorder();
-                engine
-                    .serve_http(&mut w, r)
-                    .now_or_never()
-                    .expect("the chain completes at once");
-                debug_assert_eq!(w.status().as_u16(), 200);
-            }
-        })
-    });
+    let engine_pass = move || {
+        let mut n = 0;
+        for r in reqs.iter_mut() {
+            w.reset_recorder();
+            engine
+                .serve_http(&mut w, r)
+                .now_or_never()
+                .expect("the chain completes at once");
+            n += usize::from(w.status().as_u16());
+        }
+        n
+    };
+    vec![
+        ("radix-tree", Box::new(tree_pass) as Pass),
+        ("radix-engine", Box::new(engine_pass)),
+    ]
 }
 
 /// The controller layer's context for the bench: the defaults, nothing framed.
@@ -311,10 +317,10 @@ impl C1Controller {
 /// The controller router: its general routes for the `general` set; for the static and GitHub
 /// sets, an equivalent table of anchored regex rules (one per distinct path: rules carry no
 /// method), tried in order as goinbox tries them.
-fn bench_controller(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+fn controller_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
     let general = set.name == "general";
     if !(general || set.name == "static" || set.name == "github") {
-        return;
+        return Vec::new();
     }
     let (router, bytes) = measured(|| {
         let mut router = controller::Router::new();
@@ -335,23 +341,23 @@ fn bench_controller(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, St
         router
     });
     memory.push((set.name.clone(), "controller".into(), bytes));
-    g.bench_function(BenchmarkId::new("controller", &set.name), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for (_, path) in &set.lookups {
-                let route = router
-                    .resolve(black_box(path))
-                    .expect("the controller router finds every route");
-                n += route.args.iter().map(String::len).sum::<usize>();
-            }
-            n
-        })
-    });
+    let lookups = set.lookups.clone();
+    let pass = move || {
+        let mut n = 0;
+        for (_, path) in &lookups {
+            let route = router
+                .resolve(black_box(path))
+                .expect("the controller router finds every route");
+            n += 1 + route.args.iter().map(String::len).sum::<usize>();
+        }
+        n
+    };
+    vec![("controller", Box::new(pass) as Pass)]
 }
 
-fn bench_peers(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String, u64)>) {
+fn peer_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
     if is_fallback(set) {
-        return;
+        return Vec::new();
     }
     let (matchit, bytes) = measured(|| {
         PerMethod::build(&set.routes, matchit::Router::new, |r, route, i| {
@@ -360,19 +366,18 @@ fn bench_peers(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String,
         })
     });
     memory.push((set.name.clone(), "matchit".into(), bytes));
-    g.bench_function(BenchmarkId::new("matchit", &set.name), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for (method, path) in &set.lookups {
-                let m = matchit
-                    .get(method)
-                    .at(black_box(path))
-                    .expect("matchit finds every route");
-                n += m.value + m.params.iter().map(|(_, v)| v.len()).sum::<usize>();
-            }
-            n
-        })
-    });
+    let lookups = set.lookups.clone();
+    let matchit_pass = move || {
+        let mut n = 0;
+        for (method, path) in &lookups {
+            let m = matchit
+                .get(method)
+                .at(black_box(path))
+                .expect("matchit finds every route");
+            n += m.value + m.params.iter().map(|(_, v)| v.len()).sum::<usize>();
+        }
+        n
+    };
 
     let (path_tree, bytes) = measured(|| {
         PerMethod::build(&set.routes, path_tree::PathTree::new, |r, route, i| {
@@ -380,19 +385,18 @@ fn bench_peers(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String,
         })
     });
     memory.push((set.name.clone(), "path-tree".into(), bytes));
-    g.bench_function(BenchmarkId::new("path-tree", &set.name), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for (method, path) in &set.lookups {
-                let m = path_tree
-                    .get(method)
-                    .find(black_box(path))
-                    .expect("path-tree finds every route");
-                n += m.0 + m.1.raws.iter().map(|v| v.len()).sum::<usize>();
-            }
-            n
-        })
-    });
+    let lookups = set.lookups.clone();
+    let path_tree_pass = move || {
+        let mut n = 0;
+        for (method, path) in &lookups {
+            let m = path_tree
+                .get(method)
+                .find(black_box(path))
+                .expect("path-tree finds every route");
+            n += m.0 + m.1.raws.iter().map(|v| v.len()).sum::<usize>();
+        }
+        n
+    };
 
     let (recognizer, bytes) = measured(|| {
         PerMethod::build(&set.routes, route_recognizer::Router::new, |r, route, i| {
@@ -400,39 +404,97 @@ fn bench_peers(g: &mut Routers<'_>, set: &Set, memory: &mut Vec<(String, String,
         })
     });
     memory.push((set.name.clone(), "route-recognizer".into(), bytes));
-    g.bench_function(BenchmarkId::new("route-recognizer", &set.name), |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for (method, path) in &set.lookups {
-                let m = recognizer
-                    .get(method)
-                    .recognize(black_box(path))
-                    .expect("route-recognizer finds every route");
-                n += **m.handler() + m.params().iter().map(|(_, v)| v.len()).sum::<usize>();
-            }
-            n
-        })
-    });
+    let lookups = set.lookups.clone();
+    let recognizer_pass = move || {
+        let mut n = 0;
+        for (method, path) in &lookups {
+            let m = recognizer
+                .get(method)
+                .recognize(black_box(path))
+                .expect("route-recognizer finds every route");
+            n += **m.handler() + m.params().iter().map(|(_, v)| v.len()).sum::<usize>();
+        }
+        n
+    };
+    vec![
+        ("matchit", Box::new(matchit_pass) as Pass),
+        ("path-tree", Box::new(path_tree_pass)),
+        ("route-recognizer", Box::new(recognizer_pass)),
+    ]
 }
 
-/// One criterion group, so that results land in `target/criterion/routers/<router>/<set>/`.
-type Routers<'a> = BenchmarkGroup<'a, WallTime>;
+/// One router's lookup pass over one set. It owns its router and its lookups, and returns a
+/// checksum of what it found, so the work cannot be optimised away.
+type Pass = Box<dyn FnMut() -> usize>;
+
+/// (set, router, value) rows written beside criterion's results for `bench-report`.
+type Memory = Vec<(String, String, u64)>;
 
 fn routers(c: &mut Criterion) {
-    let mut memory = Vec::new();
+    let mut memory = Memory::new();
+    let mut paired = Memory::new();
+    // One criterion group, so that results land in `target/criterion/routers/<router>/<set>/`.
     let mut g = c.benchmark_group("routers");
     for set in sets() {
-        bench_servemux(&mut g, &set, &mut memory);
-        bench_radix(&mut g, &set, &mut memory);
-        bench_controller(&mut g, &set, &mut memory);
-        bench_peers(&mut g, &set, &mut memory);
+        let mut passes = servemux_passes(&set, &mut memory);
+        passes.extend(radix_passes(&set, &mut memory));
+        passes.extend(controller_passes(&set, &mut memory));
+        passes.extend(peer_passes(&set, &mut memory));
+        for (router, pass) in passes.iter_mut() {
+            g.bench_function(BenchmarkId::new(*router, &set.name), |b| b.iter(&mut *pass));
+        }
+        for (router, ns) in paired_medians(&mut passes) {
+            paired.push((set.name.clone(), router.to_owned(), ns));
+        }
     }
     g.finish();
-    write_memory(&memory);
+    write_rows("routers-memory.json", &memory);
+    write_rows("routers-paired.json", &paired);
 }
 
-/// Criterion keeps its results under `target/criterion`; the memory figures go beside them.
-fn write_memory(rows: &[(String, String, u64)]) {
+/// A second measurement beside criterion's, for the ratios. Criterion times one router after the
+/// other, and on a shared 2-core machine the speed of the machine drifts between them: the same
+/// router's figure moves by 15-30% from one run to the next. Here the routers of a set take turns
+/// instead: in each of 101 rounds every router runs one untimed pass (to bring its tables back
+/// into the cache the previous router evicted) and then times a batch of passes (about 1 ms),
+/// starting with a different router each round; each router's median pass time over the rounds
+/// is kept, in nanoseconds. Routers measured side by side this way see the same machine.
+fn paired_medians(passes: &mut [(&'static str, Pass)]) -> Vec<(&'static str, u64)> {
+    const ROUNDS: usize = 101;
+    let batch: Vec<u32> = passes
+        .iter_mut()
+        .map(|(_, pass)| {
+            let start = Instant::now();
+            black_box(pass());
+            let one = start.elapsed().as_nanos().max(1);
+            (1_000_000 / one).clamp(1, 100_000) as u32
+        })
+        .collect();
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); passes.len()];
+    for round in 0..ROUNDS {
+        for k in 0..passes.len() {
+            let i = (round + k) % passes.len();
+            black_box((passes[i].1)());
+            let start = Instant::now();
+            for _ in 0..batch[i] {
+                black_box((passes[i].1)());
+            }
+            times[i].push(start.elapsed().as_nanos() as f64 / f64::from(batch[i]));
+        }
+    }
+    passes
+        .iter()
+        .zip(times)
+        .map(|((router, _), mut t)| {
+            t.sort_by(f64::total_cmp);
+            (*router, t[ROUNDS / 2].round() as u64)
+        })
+        .collect()
+}
+
+/// Criterion keeps its results under `target/criterion`; the memory and paired figures go beside
+/// them.
+fn write_rows(file: &str, rows: &[(String, String, u64)]) {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
@@ -442,10 +504,7 @@ fn write_memory(rows: &[(String, String, u64)]) {
         .iter()
         .map(|(s, r, b)| format!("[\"{s}\",\"{r}\",{b}]"))
         .collect();
-    let _ = std::fs::write(
-        dir.join("routers-memory.json"),
-        format!("[{}]\n", json.join(",")),
-    );
+    let _ = std::fs::write(dir.join(file), format!("[{}]\n", json.join(",")));
 }
 
 criterion_group!(benches, routers);
