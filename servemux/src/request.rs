@@ -20,8 +20,9 @@ pub struct Request {
     target: String,
     version: Version,
     headers: HeaderMap,
-    /// Percent-decoded path, as Go's `r.URL.Path`.
-    path: String,
+    /// Percent-decoded path, as Go's `r.URL.Path`; `None` when it is the raw path as sent (no
+    /// `%` in it, the common case), which then serves without a copy.
+    path: Option<String>,
     /// Byte range of the still-encoded path inside `target` (Go's `EscapedPath()`).
     raw_path: (usize, usize),
     /// Byte range of the query (without `?`) inside `target`.
@@ -141,7 +142,7 @@ impl Request {
 
     /// The percent-decoded path (Go's `r.URL.Path`). Routers match on this.
     pub fn path(&self) -> &str {
-        &self.path
+        self.path.as_deref().unwrap_or_else(|| self.raw_path())
     }
 
     /// The path as sent, still percent-encoded (Go's `r.URL.EscapedPath()`).
@@ -265,17 +266,18 @@ fn split_target(target: &str, method: &Method) -> Result<TargetParts, HeadError>
 }
 
 /// Percent-decodes a path. Like Go's `url.ParseRequestURI`, a `%` not followed by two hex digits is
-/// an error; unlike Go (whose strings are bytes) the result must also be UTF-8.
-fn decode_path(raw: &str) -> Result<String, HeadError> {
+/// an error; unlike Go (whose strings are bytes) the result must also be UTF-8. `None` means the
+/// decoded path is `raw` itself.
+fn decode_path(raw: &str) -> Result<Option<String>, HeadError> {
     let bad = |reason| HeadError {
         status: http::StatusCode::BAD_REQUEST,
         reason,
     };
     if raw.is_empty() {
-        return Ok("/".to_owned());
+        return Ok(Some("/".to_owned()));
     }
     if !raw.contains('%') {
-        return Ok(raw.to_owned());
+        return Ok(None);
     }
     let bytes = raw.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
@@ -289,7 +291,7 @@ fn decode_path(raw: &str) -> Result<String, HeadError> {
     }
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
-        .map(|s| s.into_owned())
+        .map(|s| Some(s.into_owned()))
         .map_err(|_| bad("path is not UTF-8 after decoding"))
 }
 
