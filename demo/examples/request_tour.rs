@@ -74,7 +74,8 @@ pub fn render() -> String {
             .await
             .expect("bind an ephemeral port");
         let addr = listener.local_addr().expect("local address");
-        let server = Arc::new(Server::new(system));
+        // A `Server` is a handle: clones share one server, so one serves and one shuts down.
+        let server = Server::new(system);
         let serving = tokio::spawn({
             let server = server.clone();
             async move { server.serve(listener).await }

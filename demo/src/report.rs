@@ -224,37 +224,44 @@ pub fn ratios(m: &Measurements) -> Vec<Ratio> {
             None => m.times.get(&key).copied(),
         }
     };
-    let mut out = Vec::new();
-    for set in ["github", "static"] {
-        if let (Some(ours), Some(peer)) = (time(set, "radix-tree"), time(set, "matchit")) {
-            out.push(Ratio {
-                what: format!("radix-tree / matchit, `{set}`"),
-                value: ours / peer,
-                goal: "goal: at most 1.0",
-            });
-        }
-    }
-    if let (Some(big), Some(small)) = (
-        time("scale-10000", "radix-tree"),
-        time("scale-10", "radix-tree"),
-    ) {
-        out.push(Ratio {
-            what: "radix-tree, `scale-10000` / `scale-10`".to_owned(),
-            value: big / small,
-            goal: "goal: at most 2.0",
-        });
-    }
-    if let (Some(big), Some(small)) = (
-        time("fallback-10000", "servemux"),
-        time("fallback-10", "servemux"),
-    ) {
-        out.push(Ratio {
-            what: "servemux, `fallback-10000` / `fallback-10`".to_owned(),
-            value: big / small,
-            goal: "a linear scan: grows with the number of patterns",
-        });
-    }
-    out
+    let ratio =
+        |what: &str, (set_a, router_a): (&str, &str), (set_b, router_b): (&str, &str), goal| {
+            let (a, b) = (time(set_a, router_a)?, time(set_b, router_b)?);
+            Some(Ratio {
+                what: what.to_owned(),
+                value: a / b,
+                goal,
+            })
+        };
+    [
+        ratio(
+            "radix-tree / matchit, `github`",
+            ("github", "radix-tree"),
+            ("github", "matchit"),
+            "goal: at most 1.0",
+        ),
+        ratio(
+            "radix-tree / matchit, `static`",
+            ("static", "radix-tree"),
+            ("static", "matchit"),
+            "goal: at most 1.0",
+        ),
+        ratio(
+            "radix-tree, `scale-10000` / `scale-10`",
+            ("scale-10000", "radix-tree"),
+            ("scale-10", "radix-tree"),
+            "goal: at most 2.0",
+        ),
+        ratio(
+            "servemux, `fallback-10000` / `fallback-10`",
+            ("fallback-10000", "servemux"),
+            ("fallback-10", "servemux"),
+            "a linear scan: grows with the number of patterns",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn table(
