@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use bytes::{Buf, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use http::{Method, StatusCode, Version};
 use tokio::io::AsyncReadExt;
 use tokio::net::tcp::OwnedReadHalf;
@@ -35,8 +35,9 @@ use tokio::time::Instant;
 
 use crate::body::{self, BodyError};
 use crate::head::{parse_head, BodyFraming};
+use crate::phase::{ConnPhase, Phase};
 use crate::response::Exchange;
-use crate::server::{ConnState, Phase, Shared};
+use crate::server::{ConnState, Shared};
 use crate::{Request, ResponseWriter};
 
 /// How long we keep reading (and dropping) a client's bytes after answering it with an error, so
@@ -44,19 +45,22 @@ use crate::{Request, ResponseWriter};
 const LINGER: Duration = Duration::from_millis(500);
 
 /// Serves every request on `stream` until the connection should close.
-pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>) {
+pub(crate) async fn serve_conn(
+    stream: TcpStream,
+    remote: SocketAddr,
+    shared: Arc<Shared>,
+    phase: &ConnPhase,
+) {
     let (mut rd, wr) = stream.into_split();
     let cfg = &shared.config;
     let mut w = ResponseWriter::for_socket(wr, cfg.write_timeout, Some(shared.draining.clone()));
     let mut buf = BytesMut::with_capacity(4096);
-    let mut phase = shared.phase.subscribe();
     let mut first = true;
-    // Two waits that live as long as the connection instead of being made anew for each request:
-    // registering a watch waiter or arming a timer takes a lock shared with the other worker
-    // threads, and at tens of thousands of requests a second that lock shows. The timer is armed
-    // lazily: when it fires before the current deadline, it is pushed to that deadline.
-    let shutdown = phase.wait_for(|p| *p != Phase::Running);
-    tokio::pin!(shutdown);
+    // The idle timer lives as long as the connection instead of being made anew for each request:
+    // arming a timer takes a lock shared with the other worker threads, and at tens of thousands
+    // of requests a second that lock shows. It is re-armed lazily: when it fires before the
+    // current deadline, it is pushed to that deadline.
+    let mut shutdown = phase.reached(Phase::Draining);
     let idle = tokio::time::sleep(cfg.read_header_timeout);
     tokio::pin!(idle);
 
@@ -84,6 +88,7 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
             }
             loop {
                 tokio::select! {
+                    biased;
                     read = rd.read_buf(&mut buf) => match read {
                         Ok(n) if n > 0 => break,
                         _ => return,
@@ -94,15 +99,17 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
                         }
                         idle.as_mut().reset(deadline);
                     }
-                    _ = &mut shutdown => return,
+                    () = &mut shutdown => return,
                 }
             }
         }
         first = false;
         shared.set_state(remote, ConnState::Active);
 
-        // 2. Read and validate the head, within the read-header timeout.
-        let deadline = Instant::now() + cfg.read_header_timeout;
+        // 2. Read and validate the head, within the read-header timeout. Its clock starts the
+        // first time the head is found incomplete: a head that came whole in one read (nearly
+        // every request) needs no deadline, and reading the clock is not free.
+        let mut deadline = None;
         let head = loop {
             match parse_head(&buf, cfg) {
                 Ok(Some((head, len))) => {
@@ -113,6 +120,8 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
                     if w.has_unflushed() && w.flush_wire().await.is_err() {
                         return;
                     }
+                    let deadline =
+                        *deadline.get_or_insert_with(|| Instant::now() + cfg.read_header_timeout);
                     match tokio::time::timeout_at(deadline, rd.read_buf(&mut buf)).await {
                         Ok(Ok(n)) if n > 0 => {}
                         _ => {
@@ -140,6 +149,8 @@ pub(crate) async fn serve_conn(stream: TcpStream, remote: SocketAddr, shared: Ar
         let framing = head.framing;
         let result = match body::check_declared(framing, cfg.max_body_bytes) {
             Err(e) => Err(e),
+            // No body: nothing to wait for, so no deadline to compute.
+            Ok(()) if framing == BodyFraming::Empty => Ok(Bytes::new()),
             Ok(()) => {
                 let wants_continue = head.expect_continue
                     && head.version == Version::HTTP_11

@@ -23,6 +23,7 @@
 //! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
 //! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
 //! - `server`   — the accept loop, connection states and graceful shutdown;
+//! - `phase`    — the server's phase (running, draining, forced) as each connection sees it;
 //! - `mux`      — [`ServeMux`], Go's router: an exact-match map plus the subtree patterns sorted
 //!   longest first;
 //! - `clean_path` — Go's `cleanPath` and `stripHostPort`, the canonical path and host the mux
@@ -43,6 +44,7 @@ mod handler;
 mod head;
 mod mux;
 mod not_found;
+mod phase;
 mod redirect;
 mod request;
 mod response;

@@ -384,7 +384,27 @@ impl ResponseWriter {
         if self.wire.is_empty() {
             return Ok(());
         }
-        let res = tokio::time::timeout(self.write_timeout, sock.write_all(&self.wire)).await;
+        // A response nearly always fits in the socket's send buffer. Try that first: only bytes
+        // the kernel did not take are written under the write timeout, whose deadline costs a
+        // clock read.
+        let mut sent = 0;
+        while sent < self.wire.len() {
+            match sock.try_write(&self.wire[sent..]) {
+                Ok(0) => break,
+                Ok(n) => sent += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => {
+                    self.wire.clear();
+                    return Err(e);
+                }
+            }
+        }
+        if sent == self.wire.len() {
+            self.wire.clear();
+            return Ok(());
+        }
+        let rest = &self.wire[sent..];
+        let res = tokio::time::timeout(self.write_timeout, sock.write_all(rest)).await;
         self.wire.clear();
         match res {
             Ok(r) => r,

@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
+use crate::phase::{ConnRegistry, Phase};
 use crate::{Config, Handler};
 
 /// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).
@@ -35,21 +36,14 @@ pub enum ConnState {
 /// Called on every connection state change (Go's `Server.ConnState`).
 pub type ConnStateHook = Arc<dyn Fn(SocketAddr, ConnState) + Send + Sync>;
 
-/// The server's phase, watched by the accept loops and every connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Phase {
-    Running,
-    /// Shutting down: no new connections, idle ones close, active ones finish.
-    Draining,
-    /// The shutdown deadline passed: every connection is cut now.
-    Forced,
-}
-
 /// State shared by the server handle, its accept loops and its connections.
 pub(crate) struct Shared {
     pub handler: Arc<dyn Handler>,
     pub config: Config,
+    /// Watched by the accept loops (polled once per accepted connection).
     pub phase: watch::Sender<Phase>,
+    /// Each open connection's own view of the phase (polled on every wake-up of its task).
+    conns: ConnRegistry,
     /// Mirrors `phase != Running` for the response writer's cheap check.
     pub draining: Arc<AtomicBool>,
     open: AtomicUsize,
@@ -114,6 +108,7 @@ impl Server {
                 config,
                 phase,
                 draining: Arc::new(AtomicBool::new(false)),
+                conns: ConnRegistry::new(),
                 open: AtomicUsize::new(0),
                 closed_one: Notify::new(),
                 hook,
@@ -171,14 +166,16 @@ impl Server {
         let shared = self.shared.clone();
         shared.open.fetch_add(1, Ordering::AcqRel);
         shared.set_state(remote, ConnState::New);
+        let (id, phase) = shared.conns.add();
         tokio::spawn(async move {
-            let mut phase = shared.phase.subscribe();
             tokio::select! {
-                _ = crate::conn::serve_conn(stream, remote, shared.clone()) => {}
-                _ = phase.wait_for(|p| *p == Phase::Forced) => {
+                biased;
+                () = phase.reached(Phase::Forced) => {
                     tracing::debug!(%remote, "connection cut at the shutdown deadline");
                 }
+                () = crate::conn::serve_conn(stream, remote, shared.clone(), &phase) => {}
             }
+            shared.conns.remove(id);
             shared.set_state(remote, ConnState::Closed);
             shared.open.fetch_sub(1, Ordering::AcqRel);
             shared.closed_one.notify_waiters();
@@ -207,6 +204,7 @@ impl Server {
             }
             was_running
         });
+        self.shared.conns.advance(Phase::Draining);
         if tokio::time::timeout(timeout, self.wait_closed())
             .await
             .is_ok()
@@ -215,6 +213,7 @@ impl Server {
         }
         let forced = self.open_connections();
         self.shared.phase.send_replace(Phase::Forced);
+        self.shared.conns.advance(Phase::Forced);
         self.wait_closed().await;
         Err(ShutdownError { forced })
     }
