@@ -77,12 +77,13 @@ pub(crate) async fn serve_conn(
             if is_draining(&shared.draining) {
                 return;
             }
-            let wait = if first {
-                cfg.read_header_timeout
+            // The idle time starts when the last response was finished; that clock reading was
+            // already made for its `Date` header.
+            let deadline = if first {
+                Instant::now() + cfg.read_header_timeout
             } else {
-                cfg.idle_timeout
+                w.finished_at() + cfg.idle_timeout
             };
-            let deadline = Instant::now() + wait;
             if idle.deadline() > deadline {
                 idle.as_mut().reset(deadline);
             }

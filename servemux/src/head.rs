@@ -127,18 +127,20 @@ pub fn parse_head(buf: &[u8], config: &Config) -> Result<Option<(ParsedHead, usi
     };
 
     let mut headers = HeaderMap::with_capacity(req.headers.len());
+    let mut facts = HeaderFacts::default();
     for h in req.headers.iter() {
         let name = HeaderName::from_bytes(h.name.as_bytes())
             .map_err(|_| HeadError::bad("invalid header name"))?;
         let value =
             HeaderValue::from_bytes(h.value).map_err(|_| HeadError::bad("invalid header value"))?;
+        facts.note(&name, &value);
         headers.append(name, value);
     }
 
-    let framing = body_framing(&headers, version)?;
-    check_host(&headers, version, &method)?;
-    let expect_continue = check_expect(&headers)?;
-    let keep_alive = wants_keep_alive(&headers, version);
+    let framing = facts.body_framing(version)?;
+    facts.check_host(version, &method)?;
+    let expect_continue = facts.expect_continue()?;
+    let keep_alive = facts.keep_alive(version);
 
     let head = ParsedHead {
         method,
@@ -194,60 +196,128 @@ fn version_error(buf: &[u8]) -> HeadError {
     }
 }
 
-/// Decides how the body is delimited (RFC 9112 section 6.3), refusing every ambiguous case.
-fn body_framing(headers: &HeaderMap, version: Version) -> Result<BodyFraming, HeadError> {
-    let has_te = headers.contains_key(header::TRANSFER_ENCODING);
-    let has_cl = headers.contains_key(header::CONTENT_LENGTH);
-    if has_te {
-        if has_cl {
-            return Err(HeadError::bad("both Transfer-Encoding and Content-Length"));
-        }
-        if version == Version::HTTP_10 {
-            return Err(HeadError::bad("Transfer-Encoding in an HTTP/1.0 request"));
-        }
-        let mut values = headers.get_all(header::TRANSFER_ENCODING).iter();
-        let (Some(only), None) = (values.next(), values.next()) else {
-            return Err(unsupported_te());
-        };
-        let is_chunked = only
-            .to_str()
-            .map(|s| s.trim().eq_ignore_ascii_case("chunked"))
-            .unwrap_or(false);
-        return if is_chunked {
-            Ok(BodyFraming::Chunked)
-        } else {
-            Err(unsupported_te())
-        };
-    }
-    if has_cl {
-        return content_length(headers).map(|n| match n {
-            0 => BodyFraming::Empty,
-            n => BodyFraming::Length(n),
-        });
-    }
-    Ok(BodyFraming::Empty)
+/// What the connection must know from the header lines, gathered while they are copied into the
+/// map. Noting each line as it passes costs one comparison of its (already parsed) name; looking
+/// the same facts up afterwards would hash five names into the map.
+#[derive(Default)]
+struct HeaderFacts {
+    /// Every `Content-Length` value folded into one: `None` when there was none, the first
+    /// error when a value was bad or two values differed.
+    content_length: Option<Result<u64, HeadError>>,
+    /// `Transfer-Encoding` lines seen, and whether the first one said exactly `chunked`.
+    transfer_encodings: usize,
+    chunked: bool,
+    hosts: usize,
+    /// The first `Expect` value: whether it was `100-continue`.
+    expect: Option<bool>,
+    /// Tokens seen in `Connection` values.
+    close: bool,
+    keep_alive: bool,
 }
 
-fn unsupported_te() -> HeadError {
-    HeadError::new(StatusCode::NOT_IMPLEMENTED, "unsupported Transfer-Encoding")
-}
-
-/// Every `Content-Length` value (repeated headers and comma lists alike) must be the same run of
-/// digits: no sign, no spaces inside, no overflow.
-fn content_length(headers: &HeaderMap) -> Result<u64, HeadError> {
-    let mut found: Option<u64> = None;
-    for value in headers.get_all(header::CONTENT_LENGTH) {
-        let text = value
-            .to_str()
-            .map_err(|_| HeadError::bad("bad Content-Length"))?;
-        for part in text.split(',') {
-            let n = parse_digits(part.trim()).ok_or(HeadError::bad("bad Content-Length"))?;
-            match found {
-                Some(prev) if prev != n => {
-                    return Err(HeadError::bad("differing Content-Length values"))
-                }
-                _ => found = Some(n),
+impl HeaderFacts {
+    fn note(&mut self, name: &HeaderName, value: &HeaderValue) {
+        if *name == header::CONTENT_LENGTH {
+            self.content_length = Some(match self.content_length.take() {
+                Some(Err(e)) => Err(e),
+                prev => fold_content_length(prev.and_then(Result::ok), value),
+            });
+        } else if *name == header::TRANSFER_ENCODING {
+            if self.transfer_encodings == 0 {
+                self.chunked = value
+                    .to_str()
+                    .is_ok_and(|s| s.trim().eq_ignore_ascii_case("chunked"));
             }
+            self.transfer_encodings += 1;
+        } else if *name == header::HOST {
+            self.hosts += 1;
+        } else if *name == header::EXPECT {
+            if self.expect.is_none() {
+                self.expect = Some(value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            }
+        } else if *name == header::CONNECTION {
+            for token in value.as_bytes().split(|&b| b == b',') {
+                let token = token.trim_ascii();
+                self.close |= token.eq_ignore_ascii_case(b"close");
+                self.keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+            }
+        }
+    }
+
+    /// Decides how the body is delimited (RFC 9112 section 6.3), refusing every ambiguous case.
+    fn body_framing(&self, version: Version) -> Result<BodyFraming, HeadError> {
+        if self.transfer_encodings > 0 {
+            if self.content_length.is_some() {
+                return Err(HeadError::bad("both Transfer-Encoding and Content-Length"));
+            }
+            if version == Version::HTTP_10 {
+                return Err(HeadError::bad("Transfer-Encoding in an HTTP/1.0 request"));
+            }
+            return if self.transfer_encodings == 1 && self.chunked {
+                Ok(BodyFraming::Chunked)
+            } else {
+                Err(HeadError::new(
+                    StatusCode::NOT_IMPLEMENTED,
+                    "unsupported Transfer-Encoding",
+                ))
+            };
+        }
+        match &self.content_length {
+            None | Some(Ok(0)) => Ok(BodyFraming::Empty),
+            Some(Ok(n)) => Ok(BodyFraming::Length(*n)),
+            Some(Err(e)) => Err(e.clone()),
+        }
+    }
+
+    /// HTTP/1.1 requires exactly one `Host` header (RFC 9112 section 3.2); Go answers 400
+    /// otherwise.
+    fn check_host(&self, version: Version, method: &Method) -> Result<(), HeadError> {
+        if self.hosts > 1 {
+            return Err(HeadError::bad("too many Host headers"));
+        }
+        if self.hosts == 0 && version == Version::HTTP_11 && method != Method::CONNECT {
+            return Err(HeadError::bad("missing required Host header"));
+        }
+        Ok(())
+    }
+
+    /// `Expect: 100-continue` is honoured; any other expectation gets 417, as in Go.
+    fn expect_continue(&self) -> Result<bool, HeadError> {
+        match self.expect {
+            None => Ok(false),
+            Some(true) => Ok(true),
+            Some(false) => Err(HeadError::new(
+                StatusCode::EXPECTATION_FAILED,
+                "unsupported Expect",
+            )),
+        }
+    }
+
+    /// HTTP/1.1 connections persist unless the client says `close`; HTTP/1.0 ones close unless
+    /// it says `keep-alive`.
+    fn keep_alive(&self, version: Version) -> bool {
+        if version == Version::HTTP_11 {
+            !self.close
+        } else {
+            self.keep_alive
+        }
+    }
+}
+
+/// Adds one `Content-Length` value to the one seen so far. Repeated headers and comma lists alike
+/// must all be the same run of digits: no sign, no spaces inside, no overflow.
+fn fold_content_length(prev: Option<u64>, value: &HeaderValue) -> Result<u64, HeadError> {
+    let text = value
+        .to_str()
+        .map_err(|_| HeadError::bad("bad Content-Length"))?;
+    let mut found = prev;
+    for part in text.split(',') {
+        let n = parse_digits(part.trim()).ok_or(HeadError::bad("bad Content-Length"))?;
+        match found {
+            Some(prev) if prev != n => {
+                return Err(HeadError::bad("differing Content-Length values"))
+            }
+            _ => found = Some(n),
         }
     }
     found.ok_or(HeadError::bad("bad Content-Length"))
@@ -259,45 +329,4 @@ pub(crate) fn parse_digits(s: &str) -> Option<u64> {
         return None;
     }
     s.parse().ok()
-}
-
-/// HTTP/1.1 requires exactly one `Host` header (RFC 9112 section 3.2); Go answers 400 otherwise.
-fn check_host(headers: &HeaderMap, version: Version, method: &Method) -> Result<(), HeadError> {
-    let mut hosts = headers.get_all(header::HOST).iter();
-    match (hosts.next(), hosts.next()) {
-        (Some(_), Some(_)) => Err(HeadError::bad("too many Host headers")),
-        (None, _) if version == Version::HTTP_11 && method != Method::CONNECT => {
-            Err(HeadError::bad("missing required Host header"))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// `Expect: 100-continue` is honoured; any other expectation gets 417, as in Go.
-fn check_expect(headers: &HeaderMap) -> Result<bool, HeadError> {
-    match headers.get(header::EXPECT) {
-        None => Ok(false),
-        Some(v) if v.as_bytes().eq_ignore_ascii_case(b"100-continue") => Ok(true),
-        Some(_) => Err(HeadError::new(
-            StatusCode::EXPECTATION_FAILED,
-            "unsupported Expect",
-        )),
-    }
-}
-
-/// HTTP/1.1 connections persist unless the client says `close`; HTTP/1.0 ones close unless it says
-/// `keep-alive`.
-fn wants_keep_alive(headers: &HeaderMap, version: Version) -> bool {
-    let has_token = |token: &str| {
-        headers.get_all(header::CONNECTION).iter().any(|v| {
-            v.to_str()
-                .map(|s| s.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-                .unwrap_or(false)
-        })
-    };
-    if version == Version::HTTP_11 {
-        !has_token("close")
-    } else {
-        has_token("keep-alive")
-    }
 }

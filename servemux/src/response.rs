@@ -23,6 +23,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{StatusCode, Version};
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
+use tokio::time::Instant;
 
 use crate::date;
 
@@ -49,6 +50,18 @@ enum Framing {
     Chunked,
     /// HTTP/1.0 streaming: the body ends when the connection closes.
     UntilClose,
+}
+
+/// The headers the server adds to a response itself, decided when the head is committed.
+///
+/// Like Go's `extraHeader`, they are written straight to the wire after the handler's headers and
+/// never put in the handler's map: a `Content-Length` value there would be one allocation and one
+/// hashed insert per response.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ExtraHeaders {
+    content_length: Option<u64>,
+    chunked: bool,
+    connection: Option<&'static str>,
 }
 
 /// What the writer must know about the request it answers.
@@ -78,6 +91,8 @@ pub struct ResponseWriter {
     close_after: bool,
     write_timeout: Duration,
     body_written: u64,
+    /// See [`finished_at`](Self::finished_at).
+    finished_at: Instant,
 }
 
 impl ResponseWriter {
@@ -116,6 +131,7 @@ impl ResponseWriter {
             close_after: false,
             write_timeout,
             body_written: 0,
+            finished_at: Instant::now(),
         }
     }
 
@@ -230,12 +246,24 @@ impl ResponseWriter {
     pub(crate) fn finish(&mut self) -> bool {
         match self.committed {
             None => self.commit(true),
-            Some(Framing::Chunked) => self.wire.extend_from_slice(b"0\r\n\r\n"),
-            // The handler promised more bytes than it wrote: the client would wait forever.
-            Some(Framing::Length(remaining)) if remaining > 0 => self.close_after = true,
-            Some(_) => {}
+            Some(framing) => {
+                match framing {
+                    Framing::Chunked => self.wire.extend_from_slice(b"0\r\n\r\n"),
+                    // The handler promised more bytes than it wrote: the client would wait forever.
+                    Framing::Length(remaining) if remaining > 0 => self.close_after = true,
+                    _ => {}
+                }
+                self.finished_at = Instant::now();
+            }
         }
         self.close_after
+    }
+
+    /// When the last response was finished: the connection's idle time starts here. It is the
+    /// same clock reading the `Date` header was made from when the head was committed at the end,
+    /// which is nearly always.
+    pub(crate) fn finished_at(&self) -> Instant {
+        self.finished_at
     }
 
     /// Commits the head. `finished` tells whether the handler is done, in which case the body is
@@ -248,11 +276,10 @@ impl ResponseWriter {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| crate::head::parse_digits(s.trim()));
-        if !allows_body {
-            self.headers.remove(header::CONTENT_LENGTH);
-            self.headers.remove(header::TRANSFER_ENCODING);
-        } else if declared.is_none() {
-            // A malformed Content-Length from the handler must not reach the wire.
+        // The framing is ours to decide: a handler's Transfer-Encoding is dropped, and so is a
+        // Content-Length that is malformed or not allowed for this status.
+        self.headers.remove(header::TRANSFER_ENCODING);
+        if !allows_body || declared.is_none() {
             self.headers.remove(header::CONTENT_LENGTH);
         }
         let known_len = if self.exchange.is_head {
@@ -260,21 +287,18 @@ impl ResponseWriter {
         } else {
             self.pending.len() as u64
         };
+        let mut extra = ExtraHeaders::default();
         let mut framing = if !allows_body {
             Framing::NoBody
         } else if let Some(n) = declared {
             Framing::Length(n)
         } else if finished {
             if !(self.exchange.is_head && known_len == 0) {
-                self.headers
-                    .insert(header::CONTENT_LENGTH, HeaderValue::from(known_len));
+                extra.content_length = Some(known_len);
             }
             Framing::Length(known_len)
         } else if self.exchange.version == Version::HTTP_11 {
-            self.headers.insert(
-                header::TRANSFER_ENCODING,
-                HeaderValue::from_static("chunked"),
-            );
+            extra.chunked = true;
             Framing::Chunked
         } else {
             self.close_after = true;
@@ -294,17 +318,19 @@ impl ResponseWriter {
             .as_deref()
             .is_some_and(crate::conn::is_draining);
         self.close_after |= !self.exchange.keep_alive || draining || handler_says_close;
-        if self.close_after {
-            self.headers
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        } else if self.exchange.version == Version::HTTP_10 {
-            self.headers
-                .insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
+        if self.close_after && !handler_says_close {
+            self.headers.remove(header::CONNECTION);
+            extra.connection = Some("close");
+        } else if !self.close_after && self.exchange.version == Version::HTTP_10 {
+            self.headers.remove(header::CONNECTION);
+            extra.connection = Some("keep-alive");
         }
 
         self.committed = Some(framing);
+        // A recorder writes no head, like Go's `ResponseRecorder`: it shows the handler's headers.
         if let Output::Socket(_) = self.output {
-            self.write_head(status);
+            self.finished_at = Instant::now();
+            self.write_head(status, extra);
         }
         let pending = std::mem::take(&mut self.pending);
         if !pending.is_empty() {
@@ -315,7 +341,7 @@ impl ResponseWriter {
         self.pending.clear();
     }
 
-    fn write_head(&mut self, status: StatusCode) {
+    fn write_head(&mut self, status: StatusCode, extra: ExtraHeaders) {
         let version = if self.exchange.version == Version::HTTP_10 {
             "HTTP/1.0 "
         } else {
@@ -333,9 +359,22 @@ impl ResponseWriter {
             wire.extend_from_slice(value.as_bytes());
             wire.extend_from_slice(b"\r\n");
         }
+        if let Some(n) = extra.content_length {
+            wire.extend_from_slice(b"content-length: ");
+            push_decimal(wire, n);
+            wire.extend_from_slice(b"\r\n");
+        }
+        if extra.chunked {
+            wire.extend_from_slice(b"transfer-encoding: chunked\r\n");
+        }
+        if let Some(connection) = extra.connection {
+            wire.extend_from_slice(b"connection: ");
+            wire.extend_from_slice(connection.as_bytes());
+            wire.extend_from_slice(b"\r\n");
+        }
         if !self.headers.contains_key(header::DATE) {
             wire.extend_from_slice(b"date: ");
-            date::append_now(wire);
+            date::append(wire, self.finished_at);
             wire.extend_from_slice(b"\r\n");
         }
         wire.extend_from_slice(b"\r\n");
@@ -455,7 +494,8 @@ impl ResponseWriter {
     }
 
     /// Ends a recorded response as the server would when the handler returns: buffered body bytes
-    /// are committed and `Content-Length` is set.
+    /// are committed. As with Go's `ResponseRecorder`, the headers stay the handler's own: the
+    /// framing headers a server adds (`Content-Length`, `Connection`, `Date`) are not recorded.
     pub fn finish_recording(&mut self) {
         self.finish();
     }
@@ -480,6 +520,21 @@ impl ResponseWriter {
     pub(crate) fn has_unflushed(&self) -> bool {
         !self.wire.is_empty()
     }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// RFC 9110: 1xx, 204 and 304 responses never carry a body.
