@@ -157,7 +157,13 @@ fn hello_world(c: &mut Criterion) {
 /// two servers take turns, round by round (who goes first swaps every round), and the medians of
 /// the rounds' times per request are compared: both see the same machine at the same moments.
 async fn paired(conns: usize, ours: SocketAddr, hyper: SocketAddr) {
-    let (rounds, per_round) = (40usize, 2_000u64);
+    // More rounds narrow the spread; `SERVEMUX_PAIRED_ROUNDS=200` is worth it when comparing
+    // two versions of the server.
+    let rounds = std::env::var("SERVEMUX_PAIRED_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40usize);
+    let per_round = 2_000u64;
     let mut t_ours = Vec::with_capacity(rounds);
     let mut t_hyper = Vec::with_capacity(rounds);
     for round in 0..rounds {

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use http::{Method, StatusCode, Version};
 use tokio::io::AsyncReadExt;
 use tokio::net::tcp::OwnedReadHalf;
@@ -34,10 +34,10 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::body::{self, BodyError};
-use crate::head::{parse_head, BodyFraming};
-use crate::phase::{ConnPhase, Phase};
+use crate::head::{parse_head_reusing, BodyFraming, Spare};
 use crate::response::Exchange;
 use crate::server::{ConnState, Shared};
+use crate::signal::{ConnSignal, Phase};
 use crate::{Request, ResponseWriter};
 
 /// How long we keep reading (and dropping) a client's bytes after answering it with an error, so
@@ -49,20 +49,18 @@ pub(crate) async fn serve_conn(
     stream: TcpStream,
     remote: SocketAddr,
     shared: Arc<Shared>,
-    phase: &ConnPhase,
+    signal: &ConnSignal,
 ) {
     let (mut rd, wr) = stream.into_split();
     let cfg = &shared.config;
     let mut w = ResponseWriter::for_socket(wr, cfg.write_timeout, Some(shared.draining.clone()));
     let mut buf = BytesMut::with_capacity(4096);
     let mut first = true;
-    // The idle timer lives as long as the connection instead of being made anew for each request:
-    // arming a timer takes a lock shared with the other worker threads, and at tens of thousands
-    // of requests a second that lock shows. It is re-armed lazily: when it fires before the
-    // current deadline, it is pushed to that deadline.
-    let mut shutdown = phase.reached(Phase::Draining);
-    let idle = tokio::time::sleep(cfg.read_header_timeout);
-    tokio::pin!(idle);
+    let mut spare = Spare::default();
+    // Both waits come from the connection's signal (see `signal`): no lock shared with other
+    // connections, and no tokio timer armed while the connection sits between requests.
+    let mut shutdown = signal.reached(Phase::Draining);
+    let mut idle = signal.idle_expired();
 
     // ANCHOR: loop
     loop {
@@ -84,25 +82,19 @@ pub(crate) async fn serve_conn(
             } else {
                 w.finished_at() + cfg.idle_timeout
             };
-            if idle.deadline() > deadline {
-                idle.as_mut().reset(deadline);
+            // The server's sweeper completes `idle` once the deadline has passed (never before,
+            // at most one sweep interval after).
+            signal.idle_until(deadline);
+            tokio::select! {
+                biased;
+                read = rd.read_buf(&mut buf) => match read {
+                    Ok(n) if n > 0 => {}
+                    _ => return,
+                },
+                () = &mut idle => return,
+                () = &mut shutdown => return,
             }
-            loop {
-                tokio::select! {
-                    biased;
-                    read = rd.read_buf(&mut buf) => match read {
-                        Ok(n) if n > 0 => break,
-                        _ => return,
-                    },
-                    () = &mut idle => {
-                        if Instant::now() >= deadline {
-                            return;
-                        }
-                        idle.as_mut().reset(deadline);
-                    }
-                    () = &mut shutdown => return,
-                }
-            }
+            signal.not_idle();
         }
         first = false;
         shared.set_state(remote, ConnState::Active);
@@ -112,11 +104,8 @@ pub(crate) async fn serve_conn(
         // every request) needs no deadline, and reading the clock is not free.
         let mut deadline = None;
         let head = loop {
-            match parse_head(&buf, cfg) {
-                Ok(Some((head, len))) => {
-                    buf.advance(len);
-                    break head;
-                }
+            match parse_head_reusing(&mut buf, cfg, &mut spare) {
+                Ok(Some((head, _len))) => break head,
                 Ok(None) => {
                     if w.has_unflushed() && w.flush_wire().await.is_err() {
                         return;
@@ -181,7 +170,8 @@ pub(crate) async fn serve_conn(
             }
             Err(BodyError::Gone) => return,
         };
-        let mut req = match Request::from_head(head, body, remote) {
+        let host = std::mem::take(&mut spare.host);
+        let mut req = match Request::from_head(head, body, remote, host) {
             Ok(req) => req,
             Err(e) => {
                 w.send_error(e.status, e.reason);
@@ -217,7 +207,7 @@ pub(crate) async fn serve_conn(
                 true
             }
         };
-        drop(req);
+        req.recycle_into(&mut spare);
 
         // 5. Close, or loop for the next request (its bytes may already be in `buf`).
         if close {

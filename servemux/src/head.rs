@@ -13,6 +13,7 @@
 
 use std::mem::MaybeUninit;
 
+use bytes::BytesMut;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Version};
 
@@ -71,11 +72,94 @@ impl std::error::Error for HeadError {}
 /// Header slots kept on the stack; heads with more header lines use a heap array.
 const STACK_HEADERS: usize = 100;
 
+/// The allocations of a finished request, handed to the next one on the same connection.
+///
+/// A request's header map and strings are the same size from one request to the next, so a
+/// connection keeps them instead of freeing and allocating them again (hyper recycles its header
+/// map the same way). Each is cleared before it is reused.
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    pub headers: HeaderMap,
+    pub target: String,
+    pub host: String,
+    lines: Vec<HeaderLine>,
+}
+
+/// Where one header line's name and value lie in the head's bytes.
+#[derive(Clone, Copy, Debug)]
+struct HeaderLine {
+    name: (usize, usize),
+    value: (usize, usize),
+}
+
+/// The request line, once the whole head has been split into lines.
+struct RequestLine {
+    method: Method,
+    version: Version,
+    /// Length of the whole head in bytes, blank line included.
+    len: usize,
+}
+
 /// Parses a request head from the start of `buf`.
 ///
 /// Returns `Ok(None)` when more bytes are needed, `Ok(Some((head, len)))` with the length of the head
 /// in bytes when it is complete, or the error status the client should get.
 pub fn parse_head(buf: &[u8], config: &Config) -> Result<Option<(ParsedHead, usize)>, HeadError> {
+    parse_head_reusing(&mut BytesMut::from(buf), config, &mut Spare::default())
+}
+
+/// [`parse_head`] as the connection runs it: a complete head is split off the front of `buf`, the
+/// header values are slices of it rather than copies, and the map and target string are the
+/// spares of an earlier request. `buf` and `spare` are left alone until the head is complete.
+pub(crate) fn parse_head_reusing(
+    buf: &mut BytesMut,
+    config: &Config,
+    spare: &mut Spare,
+) -> Result<Option<(ParsedHead, usize)>, HeadError> {
+    let Some(line) = split_lines(buf, config, spare)? else {
+        return Ok(None);
+    };
+    // From here the head's bytes are shared: each header value points into them, and they are
+    // freed when the last value is dropped (the connection clears the map after each request).
+    let bytes = buf.split_to(line.len).freeze();
+    let mut headers = std::mem::take(&mut spare.headers);
+    headers.clear();
+    headers.reserve(spare.lines.len());
+    let mut facts = HeaderFacts::default();
+    for at in &spare.lines {
+        let name = HeaderName::from_bytes(&bytes[at.name.0..at.name.1])
+            .map_err(|_| HeadError::bad("invalid header name"))?;
+        let value = HeaderValue::from_maybe_shared(bytes.slice(at.value.0..at.value.1))
+            .map_err(|_| HeadError::bad("invalid header value"))?;
+        facts.note(&name, &value);
+        headers.append(name, value);
+    }
+
+    let framing = facts.body_framing(line.version)?;
+    facts.check_host(line.version, &line.method)?;
+    let expect_continue = facts.expect_continue()?;
+    let keep_alive = facts.keep_alive(line.version);
+
+    let head = ParsedHead {
+        method: line.method,
+        target: std::mem::take(&mut spare.target),
+        version: line.version,
+        headers,
+        framing,
+        keep_alive,
+        expect_continue,
+    };
+    Ok(Some((head, line.len)))
+}
+
+/// Runs httparse over `buf`. When the head is complete, checks the request line and its limits,
+/// copies the target into `spare.target` and records where each header line lies in
+/// `spare.lines` (positions, not slices, so that `buf` can be split afterwards).
+fn split_lines(
+    buf: &[u8],
+    config: &Config,
+    spare: &mut Spare,
+) -> Result<Option<RequestLine>, HeadError> {
     // Uninitialised slots: httparse writes only the ones it fills, so a request with three
     // headers does not pay for clearing a hundred (3.2 KB) first.
     let mut stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_HEADERS];
@@ -125,33 +209,29 @@ pub fn parse_head(buf: &[u8], config: &Config) -> Result<Option<(ParsedHead, usi
     } else {
         Version::HTTP_10
     };
-
-    let mut headers = HeaderMap::with_capacity(req.headers.len());
-    let mut facts = HeaderFacts::default();
+    spare.target.clear();
+    spare.target.push_str(target);
+    spare.lines.clear();
     for h in req.headers.iter() {
-        let name = HeaderName::from_bytes(h.name.as_bytes())
-            .map_err(|_| HeadError::bad("invalid header name"))?;
-        let value =
-            HeaderValue::from_bytes(h.value).map_err(|_| HeadError::bad("invalid header value"))?;
-        facts.note(&name, &value);
-        headers.append(name, value);
+        spare.lines.push(HeaderLine {
+            name: position_in(buf, h.name.as_bytes()),
+            value: position_in(buf, h.value),
+        });
     }
-
-    let framing = facts.body_framing(version)?;
-    facts.check_host(version, &method)?;
-    let expect_continue = facts.expect_continue()?;
-    let keep_alive = facts.keep_alive(version);
-
-    let head = ParsedHead {
+    Ok(Some(RequestLine {
         method,
-        target: target.to_owned(),
         version,
-        headers,
-        framing,
-        keep_alive,
-        expect_continue,
-    };
-    Ok(Some((head, len)))
+        len,
+    }))
+}
+
+/// Where `part`, a slice httparse cut from `whole`, lies in it.
+fn position_in(whole: &[u8], part: &[u8]) -> (usize, usize) {
+    if part.is_empty() {
+        return (0, 0);
+    }
+    let start = part.as_ptr() as usize - whole.as_ptr() as usize;
+    (start, start + part.len())
 }
 
 /// An incomplete head may already be too big to ever be accepted: say so now instead of
@@ -329,4 +409,36 @@ pub(crate) fn parse_digits(s: &str) -> Option<u64> {
         return None;
     }
     s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_slices_of_the_head_and_the_rest_stays_in_the_buffer() {
+        let wire = b"GET /a HTTP/1.1\r\nHost: h\r\nX-Empty:\r\nX-Long: one two\r\n\r\nNEXT";
+        let mut buf = BytesMut::from(&wire[..]);
+        let mut spare = Spare::default();
+        let (head, len) = parse_head_reusing(&mut buf, &Config::default(), &mut spare)
+            .unwrap()
+            .unwrap();
+        assert_eq!(len, wire.len() - 4);
+        assert_eq!(&buf[..], b"NEXT");
+        assert_eq!(head.target, "/a");
+        assert_eq!(head.headers["x-empty"], "");
+        assert_eq!(head.headers["x-long"], "one two");
+        assert_eq!(head.headers["host"], "h");
+    }
+
+    #[test]
+    fn an_incomplete_head_leaves_buffer_and_spares_alone() {
+        let mut buf = BytesMut::from(&b"GET /a HTTP/1.1\r\nHost: h\r\n"[..]);
+        let mut spare = Spare::default();
+        spare.target.push_str("kept");
+        let parsed = parse_head_reusing(&mut buf, &Config::default(), &mut spare).unwrap();
+        assert!(parsed.is_none());
+        assert_eq!(buf.len(), 26);
+        assert_eq!(spare.target, "kept");
+    }
 }

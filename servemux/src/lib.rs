@@ -23,7 +23,8 @@
 //! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
 //! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
 //! - `server`   — the accept loop, connection states and graceful shutdown;
-//! - `phase`    — the server's phase (running, draining, forced) as each connection sees it;
+//! - `signal`   — what a connection is told from outside: shutdown began, or its idle time ran
+//!   out (one sweeper thread per server keeps the idle timeout off tokio's timer);
 //! - `mux`      — [`ServeMux`], Go's router: an exact-match map plus the subtree patterns sorted
 //!   longest first;
 //! - `clean_path` — Go's `cleanPath` and `stripHostPort`, the canonical path and host the mux
@@ -44,11 +45,11 @@ mod handler;
 mod head;
 mod mux;
 mod not_found;
-mod phase;
 mod redirect;
 mod request;
 mod response;
 mod server;
+mod signal;
 
 pub use clean_path::{clean_path, path_clean, strip_host_port};
 pub use config::Config;

@@ -11,7 +11,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use bytes::Bytes;
 use http::{header, HeaderMap, Method, Version};
 
-use crate::head::{HeadError, ParsedHead};
+use crate::head::{HeadError, ParsedHead, Spare};
 
 /// One HTTP request.
 #[derive(Debug)]
@@ -62,6 +62,7 @@ impl Request {
             headers,
             Bytes::new(),
             remote,
+            String::new(),
         )
         .map_err(|e| RequestError(e.reason))
     }
@@ -76,16 +77,18 @@ impl Request {
     /// taken from the new `Host` header unless the target was in absolute form.
     pub fn with_headers(mut self, headers: HeaderMap) -> Request {
         if !self.target.contains("://") {
-            self.host = host_header(&headers);
+            self.host = host_header(&headers).to_owned();
         }
         self.headers = headers;
         self
     }
 
+    /// A request from a parsed head; `host` is a spare string to hold the host in.
     pub(crate) fn from_head(
         head: ParsedHead,
         body: Bytes,
         remote_addr: SocketAddr,
+        host: String,
     ) -> Result<Request, HeadError> {
         Request::build(
             head.method,
@@ -94,7 +97,24 @@ impl Request {
             head.headers,
             body,
             remote_addr,
+            host,
         )
+    }
+
+    /// Gives back the request's header map and strings for the next request on the connection,
+    /// into `spare`. The map is cleared now: its values share the connection's read buffer, which
+    /// can then be reused in place instead of being reallocated.
+    pub(crate) fn recycle_into(self, spare: &mut Spare) {
+        let Request {
+            mut headers,
+            target,
+            host,
+            ..
+        } = self;
+        headers.clear();
+        spare.headers = headers;
+        spare.target = target;
+        spare.host = host;
     }
 
     fn build(
@@ -104,13 +124,15 @@ impl Request {
         headers: HeaderMap,
         body: Bytes,
         remote_addr: SocketAddr,
+        mut host: String,
     ) -> Result<Request, HeadError> {
         let parts = split_target(&target, &method)?;
         let path = decode_path(&target[parts.path.0..parts.path.1])?;
-        let host = match parts.authority {
-            Some((a, b)) => target[a..b].to_owned(),
+        host.clear();
+        host.push_str(match parts.authority {
+            Some((a, b)) => &target[a..b],
             None => host_header(&headers),
-        };
+        });
         Ok(Request {
             method,
             version,
@@ -202,12 +224,11 @@ impl Request {
     }
 }
 
-fn host_header(headers: &HeaderMap) -> String {
+fn host_header(headers: &HeaderMap) -> &str {
     headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_owned()
 }
 
 /// Where the pieces of a request target lie, as byte ranges into it.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
-use crate::phase::{ConnRegistry, Phase};
+use crate::signal::{sweep_interval, ConnRegistry, Phase};
 use crate::{Config, Handler};
 
 /// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).
@@ -42,8 +42,8 @@ pub(crate) struct Shared {
     pub config: Config,
     /// Watched by the accept loops (polled once per accepted connection).
     pub phase: watch::Sender<Phase>,
-    /// Each open connection's own view of the phase (polled on every wake-up of its task).
-    conns: ConnRegistry,
+    /// Each open connection's signal: the phase, and its idle deadline (see `signal`).
+    conns: Arc<ConnRegistry>,
     /// Mirrors `phase != Running` for the response writer's cheap check.
     pub draining: Arc<AtomicBool>,
     open: AtomicUsize,
@@ -102,13 +102,14 @@ impl Server {
 
     fn build(handler: Arc<dyn Handler>, config: Config, hook: Option<ConnStateHook>) -> Server {
         let (phase, _) = watch::channel(Phase::Running);
+        let sweep = sweep_interval(config.read_header_timeout, config.idle_timeout);
         Server {
             shared: Arc::new(Shared {
                 handler,
                 config,
                 phase,
                 draining: Arc::new(AtomicBool::new(false)),
-                conns: ConnRegistry::new(),
+                conns: ConnRegistry::new(sweep),
                 open: AtomicUsize::new(0),
                 closed_one: Notify::new(),
                 hook,
@@ -166,14 +167,14 @@ impl Server {
         let shared = self.shared.clone();
         shared.open.fetch_add(1, Ordering::AcqRel);
         shared.set_state(remote, ConnState::New);
-        let (id, phase) = shared.conns.add();
+        let (id, signal) = shared.conns.add();
         tokio::spawn(async move {
             tokio::select! {
                 biased;
-                () = phase.reached(Phase::Forced) => {
+                () = signal.reached(Phase::Forced) => {
                     tracing::debug!(%remote, "connection cut at the shutdown deadline");
                 }
-                () = crate::conn::serve_conn(stream, remote, shared.clone(), &phase) => {}
+                () = crate::conn::serve_conn(stream, remote, shared.clone(), &signal) => {}
             }
             shared.conns.remove(id);
             shared.set_state(remote, ConnState::Closed);

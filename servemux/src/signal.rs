@@ -1,0 +1,391 @@
+//! What a connection is told from outside its task: the server's phase moved (shutdown), or its
+//! idle time ran out.
+//!
+//! Go's `Shutdown` walks the server's set of tracked connections and closes the idle ones, and each
+//! connection goroutine checks the server's `inShutdown` flag between requests. We do the same:
+//! every connection task owns a [`ConnSignal`], the server keeps the set of them in a
+//! [`ConnRegistry`], and a shutdown updates each one and wakes its task.
+//!
+//! The same registry enforces the idle timeout. A connection waiting for its next request stores
+//! its deadline in its signal, and one *sweeper* thread per server wakes the connections whose
+//! deadline has passed, every [`sweep_interval`]. Why not one tokio timer per connection, as Go
+//! arms one per connection with `SetReadDeadline`? Because a keep-alive connection goes idle after
+//! every single response, and while any tokio timer is armed every park of a worker thread reads
+//! the clock and hands epoll a timeout. Measured against hyper (which arms no timer by default),
+//! that was about one percent of a hello-world exchange. The sweeper keeps the runtime timer-free
+//! on that path; slow reads of a started head or body, which are rare, still use tokio timers.
+//!
+//! Why not one `tokio::sync::watch` channel for the phase? Polling a pending watch takes a lock
+//! shared by every connection, on every wake-up of every connection. A per-connection signal is
+//! polled under a lock that only its own task, a shutdown and the sweeper ever take.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// The server's phase. Phases only move forward: `Running` → `Draining` → `Forced`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub(crate) enum Phase {
+    Running = 0,
+    /// Shutting down: no new connections, idle ones close, active ones finish.
+    Draining = 1,
+    /// The shutdown deadline passed: every connection is cut now.
+    Forced = 2,
+}
+
+impl Phase {
+    fn from_u8(v: u8) -> Phase {
+        match v {
+            0 => Phase::Running,
+            1 => Phase::Draining,
+            _ => Phase::Forced,
+        }
+    }
+}
+
+/// One connection's signal from the server.
+pub(crate) struct ConnSignal {
+    phase: AtomicU8,
+    /// When the connection's idle wait ends, in milliseconds since the registry's epoch (rounded
+    /// up); 0 while it is not waiting.
+    idle_deadline: AtomicU64,
+    /// Set by the sweeper when the idle deadline has passed.
+    idle_expired: AtomicBool,
+    /// The connection task's waker. One slot is enough: only the connection's own task waits here.
+    waker: Mutex<Option<Waker>>,
+    epoch: Instant,
+}
+
+impl ConnSignal {
+    fn new(phase: Phase, epoch: Instant) -> ConnSignal {
+        ConnSignal {
+            phase: AtomicU8::new(phase as u8),
+            idle_deadline: AtomicU64::new(0),
+            idle_expired: AtomicBool::new(false),
+            waker: Mutex::new(None),
+            epoch,
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::from_u8(self.phase.load(Ordering::Acquire))
+    }
+
+    /// Completes once the server's phase is `phase` or later.
+    pub(crate) fn reached(&self, phase: Phase) -> impl Future<Output = ()> + Unpin + '_ {
+        std::future::poll_fn(move |cx| self.poll_until(cx, || self.phase() >= phase))
+    }
+
+    /// Starts an idle wait that should end at `deadline`; see [`idle_expired`](Self::idle_expired).
+    pub(crate) fn idle_until(&self, deadline: Instant) {
+        let millis = deadline.saturating_duration_since(self.epoch).as_millis();
+        // Rounded up, and never 0 (which means "not waiting").
+        let millis = u64::try_from(millis).unwrap_or(u64::MAX - 1) + 1;
+        self.idle_expired.store(false, Ordering::Release);
+        self.idle_deadline.store(millis, Ordering::Release);
+    }
+
+    /// Ends the idle wait: the sweeper leaves the connection alone until the next one.
+    pub(crate) fn not_idle(&self) {
+        self.idle_deadline.store(0, Ordering::Release);
+    }
+
+    /// Completes once the sweeper has seen the idle deadline pass. It may complete up to one
+    /// sweep interval late, never early.
+    pub(crate) fn idle_expired(&self) -> impl Future<Output = ()> + Unpin + '_ {
+        std::future::poll_fn(move |cx| {
+            self.poll_until(cx, || self.idle_expired.load(Ordering::Acquire))
+        })
+    }
+
+    fn poll_until(&self, cx: &mut Context<'_>, done: impl Fn() -> bool) -> Poll<()> {
+        if done() {
+            return Poll::Ready(());
+        }
+        {
+            let mut slot = lock(&self.waker);
+            match &*slot {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *slot = Some(cx.waker().clone()),
+            }
+        }
+        // The signal may have changed between the first check and storing the waker; both
+        // signallers store their change before they take the waker, so checking again closes
+        // that gap.
+        if done() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+
+    fn wake(&self) {
+        let waker = lock(&self.waker).take();
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    fn advance(&self, phase: Phase) {
+        self.phase.fetch_max(phase as u8, Ordering::AcqRel);
+        self.wake();
+    }
+
+    /// Called by the sweeper with the time in milliseconds since the epoch.
+    fn sweep(&self, now_millis: u64) {
+        let deadline = self.idle_deadline.load(Ordering::Acquire);
+        if deadline != 0 && deadline <= now_millis && !self.idle_expired.load(Ordering::Acquire) {
+            self.idle_expired.store(true, Ordering::Release);
+            self.wake();
+        }
+    }
+}
+
+/// Every open connection's [`ConnSignal`], the phase new connections start in, and the sweeper.
+pub(crate) struct ConnRegistry {
+    inner: Mutex<Registry>,
+    epoch: Instant,
+    sweep_interval: Duration,
+}
+
+struct Registry {
+    phase: Phase,
+    next_id: u64,
+    conns: HashMap<u64, Arc<ConnSignal>>,
+    sweeper_started: bool,
+}
+
+impl ConnRegistry {
+    /// A registry whose sweeper wakes every `sweep_interval` once the first connection is added.
+    pub(crate) fn new(sweep_interval: Duration) -> Arc<ConnRegistry> {
+        Arc::new(ConnRegistry {
+            inner: Mutex::new(Registry {
+                phase: Phase::Running,
+                next_id: 0,
+                conns: HashMap::new(),
+                sweeper_started: false,
+            }),
+            epoch: Instant::now(),
+            sweep_interval,
+        })
+    }
+
+    /// Adds a connection, starting in the server's current phase; returns its id for
+    /// [`remove`](Self::remove).
+    pub(crate) fn add(self: &Arc<Self>) -> (u64, Arc<ConnSignal>) {
+        let mut reg = lock(&self.inner);
+        if !reg.sweeper_started {
+            reg.sweeper_started = true;
+            self.start_sweeper();
+        }
+        let id = reg.next_id;
+        reg.next_id += 1;
+        let conn = Arc::new(ConnSignal::new(reg.phase, self.epoch));
+        reg.conns.insert(id, conn.clone());
+        (id, conn)
+    }
+
+    pub(crate) fn remove(&self, id: u64) {
+        lock(&self.inner).conns.remove(&id);
+    }
+
+    /// Moves the server, and every open connection, to `phase` (never backwards).
+    pub(crate) fn advance(&self, phase: Phase) {
+        let conns: Vec<Arc<ConnSignal>> = {
+            let mut reg = lock(&self.inner);
+            reg.phase = reg.phase.max(phase);
+            reg.conns.values().cloned().collect()
+        };
+        // Woken outside the registry lock, so a woken task that closes at once does not wait
+        // for it to remove itself.
+        for conn in conns {
+            conn.advance(phase);
+        }
+    }
+
+    /// Wakes every connection whose idle deadline has passed.
+    fn sweep(&self) {
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        for conn in lock(&self.inner).conns.values() {
+            conn.sweep(now);
+        }
+    }
+
+    /// The sweeper thread holds only a weak reference, and ends once the server is gone.
+    fn start_sweeper(self: &Arc<Self>) {
+        let registry: Weak<ConnRegistry> = Arc::downgrade(self);
+        let interval = self.sweep_interval;
+        let spawned = std::thread::Builder::new()
+            .name("servemux-sweeper".into())
+            .spawn(move || loop {
+                std::thread::sleep(interval);
+                match registry.upgrade() {
+                    Some(registry) => registry.sweep(),
+                    None => return,
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the idle sweeper: idle connections will not time out");
+        }
+    }
+}
+
+/// How often the sweeper looks for expired idle deadlines: a twentieth of the shortest idle
+/// wait, between 5 ms and 250 ms. An idle connection is closed at most that long after its
+/// deadline.
+pub(crate) fn sweep_interval(read_header_timeout: Duration, idle_timeout: Duration) -> Duration {
+    (read_header_timeout.min(idle_timeout) / 20)
+        .clamp(Duration::from_millis(5), Duration::from_millis(250))
+}
+
+/// Locks a mutex that no code panics under; a poisoned one is still consistent.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+    use std::sync::atomic::AtomicUsize;
+    use std::task::Wake;
+
+    struct CountingWaker(AtomicUsize);
+
+    impl Wake for CountingWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn counting() -> (Arc<CountingWaker>, Waker) {
+        let counter = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let waker = Waker::from(counter.clone());
+        (counter, waker)
+    }
+
+    /// A registry whose sweeper never runs on its own: the tests call `sweep` themselves.
+    fn registry() -> Arc<ConnRegistry> {
+        let registry = ConnRegistry::new(Duration::from_secs(3600));
+        lock(&registry.inner).sweeper_started = true;
+        registry
+    }
+
+    #[test]
+    fn a_waiting_connection_is_woken_once_per_phase() {
+        let registry = registry();
+        let (_, conn) = registry.add();
+        let (counter, waker) = counting();
+        let mut cx = Context::from_waker(&waker);
+        let mut draining = conn.reached(Phase::Draining);
+        let mut forced = conn.reached(Phase::Forced);
+        assert!(Pin::new(&mut draining).poll(&mut cx).is_pending());
+        assert!(Pin::new(&mut forced).poll(&mut cx).is_pending());
+
+        registry.advance(Phase::Draining);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        assert!(Pin::new(&mut draining).poll(&mut cx).is_ready());
+        assert!(Pin::new(&mut forced).poll(&mut cx).is_pending());
+
+        registry.advance(Phase::Forced);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 2);
+        assert!(Pin::new(&mut forced).poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn connections_added_late_start_in_the_current_phase_and_phases_never_go_back() {
+        let registry = registry();
+        registry.advance(Phase::Forced);
+        registry.advance(Phase::Draining);
+        let (_, conn) = registry.add();
+        assert_eq!(conn.phase(), Phase::Forced);
+    }
+
+    #[test]
+    fn removed_connections_are_not_woken() {
+        let registry = registry();
+        let (id, conn) = registry.add();
+        let (counter, waker) = counting();
+        let mut cx = Context::from_waker(&waker);
+        assert!(Pin::new(&mut conn.reached(Phase::Draining))
+            .poll(&mut cx)
+            .is_pending());
+        registry.remove(id);
+        registry.advance(Phase::Draining);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn the_sweeper_wakes_only_connections_idle_past_their_deadline() {
+        let registry = registry();
+        let (_, past) = registry.add();
+        let (_, future) = registry.add();
+        let (_, busy) = registry.add();
+        let (counter, waker) = counting();
+        let mut cx = Context::from_waker(&waker);
+        past.idle_until(registry.epoch);
+        future.idle_until(Instant::now() + Duration::from_secs(3600));
+        busy.idle_until(registry.epoch);
+        busy.not_idle();
+        for conn in [&past, &future, &busy] {
+            assert!(Pin::new(&mut conn.idle_expired())
+                .poll(&mut cx)
+                .is_pending());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+        registry.sweep();
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        assert!(Pin::new(&mut past.idle_expired()).poll(&mut cx).is_ready());
+        assert!(Pin::new(&mut future.idle_expired())
+            .poll(&mut cx)
+            .is_pending());
+        assert!(Pin::new(&mut busy.idle_expired())
+            .poll(&mut cx)
+            .is_pending());
+
+        // A new idle wait starts unexpired.
+        past.idle_until(Instant::now() + Duration::from_secs(3600));
+        assert!(Pin::new(&mut past.idle_expired())
+            .poll(&mut cx)
+            .is_pending());
+    }
+
+    #[test]
+    fn the_sweep_interval_follows_the_shortest_idle_wait() {
+        let ms = Duration::from_millis;
+        assert_eq!(sweep_interval(ms(200), ms(800)), ms(10));
+        assert_eq!(sweep_interval(ms(10_000), ms(60_000)), ms(250));
+        assert_eq!(sweep_interval(ms(20), ms(20)), ms(5));
+    }
+
+    #[test]
+    fn the_sweeper_thread_wakes_expired_connections_and_does_not_keep_the_server_alive() {
+        let registry = ConnRegistry::new(Duration::from_millis(5));
+        let (id, conn) = registry.add();
+        let (_, waker) = counting();
+        let mut cx = Context::from_waker(&waker);
+        conn.idle_until(Instant::now());
+        // The real thread wakes the connection within a few intervals.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while Pin::new(&mut conn.idle_expired())
+            .poll(&mut cx)
+            .is_pending()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "sweeper never woke us"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        registry.remove(id);
+        let weak = Arc::downgrade(&registry);
+        drop(registry);
+        assert!(weak.upgrade().is_none());
+    }
+}

@@ -1,0 +1,116 @@
+//! A keep-alive connection in its steady state allocates once per request: the handler's boxed
+//! future (see `handler.rs` for why handlers return one). The request's header map, target and
+//! host are recycled from the request before, the response's framing headers go straight to the
+//! wire, and the `Date` text is cached.
+//!
+//! Only the server's thread is counted: the server runs on a current-thread runtime in a thread
+//! of its own, the client is a blocking socket on the test thread.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use servemux::{handler_fn, Server};
+
+struct Counting;
+
+static SERVER_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static IS_SERVER_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if IS_SERVER_THREAD.with(Cell::get) {
+            SERVER_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `alloc` above, i.e. from the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const REQUEST: &[u8] = b"GET /hello?x=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t\r\n\r\n";
+const BODY: &[u8] = b"hello, world\n";
+
+/// Sends one request and reads its response (head plus `Content-Length` body).
+fn exchange(s: &mut TcpStream, buf: &mut Vec<u8>) {
+    s.write_all(REQUEST).unwrap();
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let total = end + 4 + BODY.len();
+            if buf.len() >= total {
+                assert!(buf.starts_with(b"HTTP/1.1 200 OK\r\n"));
+                assert_eq!(&buf[end + 4..total], BODY);
+                buf.drain(..total);
+                return;
+            }
+        }
+        let mut chunk = [0u8; 1024];
+        let n = s.read(&mut chunk).unwrap();
+        assert!(n > 0, "server closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+#[test]
+fn a_keep_alive_request_costs_one_allocation() {
+    let (addr_tx, addr_rx) = mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server_thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            let server = Server::new(handler_fn(|w, _r| {
+                Box::pin(async move {
+                    let _ = w.write(BODY).await;
+                })
+            }));
+            IS_SERVER_THREAD.with(|c| c.set(true));
+            let serving = server.clone();
+            tokio::select! {
+                _ = serving.serve(listener) => {}
+                _ = stop_rx => {}
+            }
+            IS_SERVER_THREAD.with(|c| c.set(false));
+        });
+    });
+
+    let addr = addr_rx.recv().unwrap();
+    let mut client = TcpStream::connect(addr).unwrap();
+    client.set_nodelay(true).unwrap();
+    let mut buf = Vec::new();
+    // Warm-up: the connection's buffers, the recycled map and strings reach their sizes.
+    for _ in 0..100 {
+        exchange(&mut client, &mut buf);
+    }
+    let requests = 1_000;
+    let before = SERVER_ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..requests {
+        exchange(&mut client, &mut buf);
+    }
+    let allocations = SERVER_ALLOCATIONS.load(Ordering::Relaxed) - before;
+    stop_tx.send(()).unwrap();
+    server_thread.join().unwrap();
+
+    // A new second may begin during the run: the `Date` text is then formatted anew (one
+    // allocation), at most a few times in a run this short.
+    assert!(
+        (requests..=requests + 4).contains(&allocations),
+        "{allocations} allocations for {requests} requests"
+    );
+}
