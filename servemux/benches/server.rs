@@ -154,15 +154,15 @@ fn hello_world(c: &mut Criterion) {
 
 /// A paired comparison on top of criterion's figures. On this 2-core machine client and server
 /// share the cores and the load drifts between two benchmarks run one after the other, so here the
-/// two servers take turns, round by round (who goes first swaps every round), and the medians of
-/// the rounds' times per request are compared: both see the same machine at the same moments.
+/// two servers take turns, round by round (who goes first swaps every round). Each round gives
+/// one ratio of the two servers' times per request, measured moments apart on the same machine;
+/// the median of those ratios is the figure to trust, and its quartiles show the spread.
 async fn paired(conns: usize, ours: SocketAddr, hyper: SocketAddr) {
-    // More rounds narrow the spread; `SERVEMUX_PAIRED_ROUNDS=200` is worth it when comparing
-    // two versions of the server.
+    // `SERVEMUX_PAIRED_ROUNDS` trades time for a narrower spread.
     let rounds = std::env::var("SERVEMUX_PAIRED_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(40usize);
+        .unwrap_or(150usize);
     let per_round = 2_000u64;
     let mut t_ours = Vec::with_capacity(rounds);
     let mut t_hyper = Vec::with_capacity(rounds);
@@ -175,15 +175,24 @@ async fn paired(conns: usize, ours: SocketAddr, hyper: SocketAddr) {
             }
         }
     }
+    let mut ratios: Vec<f64> = t_ours
+        .iter()
+        .zip(&t_hyper)
+        .map(|(o, h)| o.as_secs_f64() / h.as_secs_f64())
+        .collect();
+    ratios.sort_unstable_by(f64::total_cmp);
+    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
     let median = |v: &mut Vec<Duration>| {
         v.sort_unstable();
         v[v.len() / 2]
     };
     let (ours, hyper) = (median(&mut t_ours), median(&mut t_hyper));
     println!(
-        "paired, {conns} connection(s): median per request servemux {ours:.2?} hyper {hyper:.2?} \
-         ratio servemux/hyper {:.3}",
-        ours.as_secs_f64() / hyper.as_secs_f64()
+        "paired, {conns} connection(s), {rounds} rounds: median per request servemux {ours:.2?} \
+         hyper {hyper:.2?}; ratio servemux/hyper per round: median {:.3} (quartiles {:.3}-{:.3})",
+        quantile(0.5),
+        quantile(0.25),
+        quantile(0.75),
     );
 }
 

@@ -116,6 +116,7 @@ pub(crate) fn parse_head_reusing(
     config: &Config,
     spare: &mut Spare,
 ) -> Result<Option<(ParsedHead, usize)>, HeadError> {
+    // ANCHOR: zero_copy
     let Some(line) = split_lines(buf, config, spare)? else {
         return Ok(None);
     };
@@ -134,6 +135,7 @@ pub(crate) fn parse_head_reusing(
         facts.note(&name, &value);
         headers.append(name, value);
     }
+    // ANCHOR_END: zero_copy
 
     let framing = facts.body_framing(line.version)?;
     facts.check_host(line.version, &line.method)?;

@@ -12,8 +12,9 @@
 //! arms one per connection with `SetReadDeadline`? Because a keep-alive connection goes idle after
 //! every single response, and while any tokio timer is armed every park of a worker thread reads
 //! the clock and hands epoll a timeout. Measured against hyper (which arms no timer by default),
-//! that was about one percent of a hello-world exchange. The sweeper keeps the runtime timer-free
-//! on that path; slow reads of a started head or body, which are rare, still use tokio timers.
+//! that came to close to one percent of a hello-world exchange. The sweeper keeps the runtime
+//! timer-free on that path; slow reads of a started head or body, which are rare, still use
+//! tokio timers.
 //!
 //! Why not one `tokio::sync::watch` channel for the phase? Polling a pending watch takes a lock
 //! shared by every connection, on every wake-up of every connection. A per-connection signal is
@@ -236,6 +237,7 @@ impl ConnRegistry {
     }
 }
 
+// ANCHOR: sweep_interval
 /// How often the sweeper looks for expired idle deadlines: a twentieth of the shortest idle
 /// wait, between 5 ms and 250 ms. An idle connection is closed at most that long after its
 /// deadline.
@@ -243,6 +245,7 @@ pub(crate) fn sweep_interval(read_header_timeout: Duration, idle_timeout: Durati
     (read_header_timeout.min(idle_timeout) / 20)
         .clamp(Duration::from_millis(5), Duration::from_millis(250))
 }
+// ANCHOR_END: sweep_interval
 
 /// Locks a mutex that no code panics under; a poisoned one is still consistent.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

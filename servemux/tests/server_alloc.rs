@@ -98,6 +98,7 @@ fn a_keep_alive_request_costs_one_allocation() {
     for _ in 0..100 {
         exchange(&mut client, &mut buf);
     }
+    // ANCHOR: count
     let requests = 1_000;
     let before = SERVER_ALLOCATIONS.load(Ordering::Relaxed);
     for _ in 0..requests {
@@ -113,4 +114,5 @@ fn a_keep_alive_request_costs_one_allocation() {
         (requests..=requests + 4).contains(&allocations),
         "{allocations} allocations for {requests} requests"
     );
+    // ANCHOR_END: count
 }

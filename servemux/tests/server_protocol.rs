@@ -309,9 +309,9 @@ async fn idle_keep_alive_connection_is_closed_after_idle_timeout() {
     assert_eq!(rest, "");
 }
 
-/// The connection arms one timer for its whole life and pushes it forward lazily; a keep-alive
-/// connection must still get the idle timeout, not the shorter read-header timeout it started
-/// with, between its requests.
+/// A connection's first wait is bounded by the read-header timeout, the waits between its
+/// requests by the idle timeout: a keep-alive connection must get the longer idle timeout, not
+/// the read-header timeout it started with.
 #[tokio::test]
 async fn idle_wait_uses_the_idle_timeout_not_the_first_read_header_timeout() {
     let config = Config {
