@@ -4,16 +4,18 @@
 //! wire, and the `Date` text is cached.
 //!
 //! Only the server's thread is counted: the server runs on a current-thread runtime in a thread
-//! of its own, the client is a blocking socket on the test thread.
+//! of its own (`ThreadServer`), the client is a blocking socket on the test thread.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
-use servemux::{handler_fn, Server};
+use mux_support::ThreadServer;
+use servemux::handler_fn;
+
+mod mux_support;
 
 struct Counting;
 
@@ -65,33 +67,14 @@ fn exchange(s: &mut TcpStream, buf: &mut Vec<u8>) {
 
 #[test]
 fn a_keep_alive_request_costs_one_allocation() {
-    let (addr_tx, addr_rx) = mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server_thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            addr_tx.send(listener.local_addr().unwrap()).unwrap();
-            let server = Server::new(handler_fn(|w, _r| {
-                Box::pin(async move {
-                    let _ = w.write(BODY).await;
-                })
-            }));
-            IS_SERVER_THREAD.with(|c| c.set(true));
-            let serving = server.clone();
-            tokio::select! {
-                _ = serving.serve(listener) => {}
-                _ = stop_rx => {}
-            }
-            IS_SERVER_THREAD.with(|c| c.set(false));
-        });
-    });
-
-    let addr = addr_rx.recv().unwrap();
-    let mut client = TcpStream::connect(addr).unwrap();
+    // The handler runs on the server's thread, so its first call marks that thread for counting.
+    let server = ThreadServer::start(handler_fn(|w, _r| {
+        IS_SERVER_THREAD.with(|c| c.set(true));
+        Box::pin(async move {
+            let _ = w.write(BODY).await;
+        })
+    }));
+    let mut client = TcpStream::connect(server.addr).unwrap();
     client.set_nodelay(true).unwrap();
     let mut buf = Vec::new();
     // Warm-up: the connection's buffers, the recycled map and strings reach their sizes.
@@ -105,8 +88,6 @@ fn a_keep_alive_request_costs_one_allocation() {
         exchange(&mut client, &mut buf);
     }
     let allocations = SERVER_ALLOCATIONS.load(Ordering::Relaxed) - before;
-    stop_tx.send(()).unwrap();
-    server_thread.join().unwrap();
 
     // A new second may begin during the run: the `Date` text is then formatted anew (one
     // allocation), at most a few times in a run this short.
