@@ -1,5 +1,9 @@
-//! The goinbox/gohttp demo on this crate: `DemoController` and `TestController` sharing one
-//! context whose hooks frame every answer.
+//! The goinbox/gohttp demo served by the controller layer alone, without graceful restart: the
+//! seed's two controllers, sharing one context whose hooks frame every answer.
+//!
+//! The application itself (the context, both controllers and the route table) is the `demo`
+//! crate's `demo/src/app.rs`, compiled into this example as a module so that there is only one
+//! copy of it. `cargo run -p demo` serves the same application under `gracehttp`.
 //!
 //! `cargo run -p controller --example demo -- 127.0.0.1:8010`, then
 //!
@@ -13,117 +17,30 @@
 //!
 //! Every request prints `destruct demo context` when it is done, as the Go demo does.
 
-use controller::{boxed, redirect_302, ActionContext, ActionResult, BaseContext, Controller};
-use controller::{RouteError, Router, System};
-use servemux::{Request, ResponseWriter, Server};
+use controller::{Router, System};
+use servemux::Server;
 
-// ANCHOR: context
-/// The demo's context: Go's `DemoActionContext` embedding `*BaseContext`.
-pub struct DemoContext<'a> {
-    base: BaseContext<'a>,
+/// The `demo` crate uses every item of the application; this example uses its router only.
+#[allow(dead_code)]
+#[path = "../../demo/src/app.rs"]
+pub mod app;
+
+/// The route table, one line per route, as the example prints it at start-up.
+pub fn route_table(router: &Router) -> String {
+    let mut out = String::new();
+    for r in router.routes() {
+        out.push_str(&format!(
+            "{:<24} -> {}/{} ({} arg{}) {}\n",
+            r.pattern,
+            r.controller,
+            r.action,
+            r.arity,
+            if r.arity == 1 { "" } else { "s" },
+            r.method
+        ));
+    }
+    out
 }
-
-impl<'a> ActionContext<'a> for DemoContext<'a> {
-    fn base(&self) -> &BaseContext<'a> {
-        &self.base
-    }
-    fn base_mut(&mut self) -> &mut BaseContext<'a> {
-        &mut self.base
-    }
-
-    fn before_action(&mut self) -> ActionResult {
-        self.append("before demo action\n");
-        Ok(())
-    }
-
-    fn after_action(&mut self) {
-        self.append("after demo action\n");
-    }
-
-    fn destruct(&mut self) {
-        // The Go demo prints here; this is the example program, not library code.
-        println!("destruct demo context");
-    }
-}
-// ANCHOR_END: context
-
-// ANCHOR: controller
-pub struct DemoController;
-
-impl Controller for DemoController {
-    type Context<'a> = DemoContext<'a>;
-
-    fn new_action_context<'a>(&self, r: &'a Request, w: &'a mut ResponseWriter) -> DemoContext<'a> {
-        DemoContext {
-            base: BaseContext::new(r, w),
-        }
-    }
-}
-
-#[controller::actions]
-impl DemoController {
-    /// `/demo/args/123`: writes straight to the client, before the buffered body.
-    async fn args_action(ctx: &mut DemoContext<'_>, id: String) {
-        say_hi(ctx, &id).await;
-    }
-
-    /// `/demo/DescribeDemo`
-    fn describe_demo_action(ctx: &mut DemoContext) {
-        ctx.append("DescribeDemo\n");
-    }
-
-    /// `/demo/ProcessPost`: echoes the posted body.
-    fn process_post_action(ctx: &mut DemoContext) {
-        let body = ctx.request().body();
-        ctx.append(body);
-        ctx.append("\n");
-    }
-
-    /// `/demo/Redirect`: leaves early, `after_action` does not run.
-    fn redirect_action(_ctx: &mut DemoContext) -> ActionResult {
-        redirect_302("https://github.com/goinbox")
-    }
-}
-// ANCHOR_END: controller
-
-// ANCHOR: test_controller
-/// A second controller with the same context; Go gets its `ArgsAction` by embedding
-/// `DemoController`, here it calls the same helper.
-pub struct TestController;
-
-impl Controller for TestController {
-    type Context<'a> = DemoContext<'a>;
-
-    fn new_action_context<'a>(&self, r: &'a Request, w: &'a mut ResponseWriter) -> DemoContext<'a> {
-        DemoController.new_action_context(r, w)
-    }
-}
-
-#[controller::actions]
-impl TestController {
-    async fn args_action(ctx: &mut DemoContext<'_>, id: String) {
-        say_hi(ctx, &id).await;
-    }
-}
-
-async fn say_hi(ctx: &mut DemoContext<'_>, id: &str) {
-    let line = format!("Hi, Client! Your data is: {id}\n");
-    // A failed write means the client is gone; the lifecycle still finishes.
-    let _ = ctx.writer().write(line.as_bytes()).await;
-}
-// ANCHOR_END: test_controller
-
-// ANCHOR: router
-/// The demo's route table.
-pub fn demo_router() -> Result<Router, RouteError> {
-    let mut router = Router::new();
-    router
-        .register_routes([boxed(DemoController), boxed(TestController)])?
-        .define_route(r"^/demo/args/(\d+)$", "demo", "args")?
-        .define_route(r"^/test/args/(\d+)$", "test", "args")?;
-    Ok(router)
-}
-// ANCHOR_END: router
 
 #[tokio::main]
 async fn main() {
@@ -136,24 +53,14 @@ async fn main() {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8010".to_owned());
-    let router = match demo_router() {
+    let router = match app::router() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    for r in router.routes() {
-        println!(
-            "{:<24} -> {}/{} ({} arg{}) {}",
-            r.pattern,
-            r.controller,
-            r.action,
-            r.arity,
-            if r.arity == 1 { "" } else { "s" },
-            r.method
-        );
-    }
+    print!("{}", route_table(&router));
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
         Err(e) => {

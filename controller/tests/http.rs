@@ -553,7 +553,7 @@ async fn concurrent_requests_each_get_their_own_context() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The seed's demo, through the example program's own table.
+// The seed's demo (`demo/src/app.rs`, compiled into the example), through its route table.
 
 #[allow(dead_code)]
 #[path = "../examples/demo.rs"]
@@ -561,7 +561,7 @@ mod demo;
 
 #[tokio::test]
 async fn demo_transcript() {
-    let srv = common::serve(demo::demo_router().expect("demo table")).await;
+    let srv = common::serve(demo::app::router().expect("demo table")).await;
 
     let hi = "Hi, Client! Your data is: 123\nbefore demo action\nafter demo action\n";
     assert_eq!(srv.get("/demo/args/123").await.text(), hi);

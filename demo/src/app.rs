@@ -50,6 +50,7 @@ impl<'a> ActionContext<'a> for DemoContext<'a> {
 }
 // ANCHOR_END: context
 
+// ANCHOR: controller
 /// The demo controller: its actions are found by `#[controller::actions]` from the `*_action`
 /// method names, as Go finds `XxxAction` methods by reflection.
 pub struct DemoController;
@@ -90,7 +91,9 @@ impl DemoController {
     }
 }
 // ANCHOR_END: actions
+// ANCHOR_END: controller
 
+// ANCHOR: test_controller
 /// The second controller of the seed, which reaches the same greeting through its own rule.
 pub struct TestController;
 
@@ -114,6 +117,7 @@ async fn greet(ctx: &mut DemoContext<'_>, data: &str) {
     // A failed write means the client left; the lifecycle still runs to `destruct`.
     let _ = ctx.writer().write(line.as_bytes()).await;
 }
+// ANCHOR_END: test_controller
 
 // ANCHOR: routes
 /// The seed's route table: general routes for both controllers, and two rules that send
