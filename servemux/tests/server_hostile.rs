@@ -172,3 +172,18 @@ async fn slowloris_is_cut_off_while_others_are_served() {
     assert!(write_failed || rest.is_empty(), "slow client got {rest:?}");
     assert!(!rest.contains("served"));
 }
+
+/// A client that connects and never sends a byte holds a connection for the read-header timeout
+/// only (the server's sweeper closes it), while others are served.
+#[tokio::test]
+async fn a_silent_connection_is_closed_after_the_read_header_timeout() {
+    let config = Config {
+        read_header_timeout: Duration::from_millis(200),
+        ..Config::default()
+    };
+    let srv = start(ok(), config).await;
+    let mut silent = TcpStream::connect(srv.addr).await.unwrap();
+    let resp = common::get(srv.addr, "/normal").await;
+    assert_eq!(resp.body_str(), "served /normal body=");
+    assert_eq!(common::read_to_close(&mut silent).await, "");
+}

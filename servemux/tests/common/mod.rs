@@ -28,16 +28,23 @@ pub async fn start_server(server: Server) -> TestServer {
     TestServer { addr, server, task }
 }
 
-/// Sends raw bytes and reads until the server closes (bounded by 5 s).
+/// Sends raw bytes and reads until the server closes (which must happen within 5 s).
 pub async fn roundtrip_until_close(addr: SocketAddr, request: &[u8]) -> String {
     let mut s = TcpStream::connect(addr).await.unwrap();
     s.write_all(request).await.unwrap();
     read_to_close(&mut s).await
 }
 
+/// Reads until the server closes the connection (end of stream or reset), and fails the test if
+/// it is still open after 5 s: every caller expects the server to close.
 pub async fn read_to_close(s: &mut TcpStream) -> String {
     let mut out = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    assert!(
+        read.is_ok(),
+        "the server did not close the connection within 5 s; read so far: {:?}",
+        String::from_utf8_lossy(&out)
+    );
     String::from_utf8_lossy(&out).into_owned()
 }
 
