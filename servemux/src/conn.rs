@@ -21,7 +21,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -49,11 +48,11 @@ pub(crate) async fn serve_conn(
     stream: TcpStream,
     remote: SocketAddr,
     shared: Arc<Shared>,
-    signal: &ConnSignal,
+    signal: Arc<ConnSignal>,
 ) {
     let (mut rd, wr) = stream.into_split();
     let cfg = &shared.config;
-    let mut w = ResponseWriter::for_socket(wr, cfg.write_timeout, Some(shared.draining.clone()));
+    let mut w = ResponseWriter::for_socket(wr, cfg.write_timeout, Some(signal.clone()));
     let mut buf = BytesMut::with_capacity(4096);
     let mut first = true;
     let mut spare = Spare::default();
@@ -72,7 +71,7 @@ pub(crate) async fn serve_conn(
             if !first {
                 shared.set_state(remote, ConnState::Idle);
             }
-            if is_draining(&shared.draining) {
+            if signal.is_draining() {
                 return;
             }
             // The idle time starts when the last response was finished; that clock reading was
@@ -270,9 +269,4 @@ fn panic_message(panic: &(dyn Any + Send)) -> &str {
     } else {
         "non-string panic payload"
     }
-}
-
-/// Whether a server-wide drain has begun; used by the writer to add `Connection: close`.
-pub(crate) fn is_draining(flag: &std::sync::atomic::AtomicBool) -> bool {
-    flag.load(Ordering::Acquire)
 }

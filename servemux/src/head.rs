@@ -79,6 +79,7 @@ const STACK_HEADERS: usize = 100;
 /// map the same way). Each is cleared before it is reused.
 #[derive(Debug, Default)]
 pub(crate) struct Spare {
+    /// Always empty: a finished request's map is cleared when it is recycled.
     pub headers: HeaderMap,
     pub target: String,
     pub host: String,
@@ -124,7 +125,7 @@ pub(crate) fn parse_head_reusing(
     // freed when the last value is dropped (the connection clears the map after each request).
     let bytes = buf.split_to(line.len).freeze();
     let mut headers = std::mem::take(&mut spare.headers);
-    headers.clear();
+    debug_assert!(headers.is_empty(), "spare maps are cleared when recycled");
     headers.reserve(spare.lines.len());
     let mut facts = HeaderFacts::default();
     for at in &spare.lines {
@@ -278,9 +279,9 @@ fn version_error(buf: &[u8]) -> HeadError {
     }
 }
 
-/// What the connection must know from the header lines, gathered while they are copied into the
-/// map. Noting each line as it passes costs one comparison of its (already parsed) name; looking
-/// the same facts up afterwards would hash five names into the map.
+/// What the connection must know from the header lines, gathered while they are added to the map.
+/// Noting each line as it passes costs one comparison of its (already parsed) name; looking the
+/// same facts up afterwards would hash several names into the map.
 #[derive(Default)]
 struct HeaderFacts {
     /// Every `Content-Length` value folded into one: `None` when there was none, the first

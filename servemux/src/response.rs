@@ -15,7 +15,6 @@
 
 use std::io;
 use std::io::Write as _;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +25,7 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::Instant;
 
 use crate::date;
+use crate::signal::ConnSignal;
 
 /// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
 pub const BUFFER_BEFORE_CHUNKING: usize = 2048;
@@ -85,8 +85,9 @@ pub struct ResponseWriter {
     head_len: u64,
     committed: Option<Framing>,
     exchange: Exchange,
-    /// Set by the server while it shuts down: every response then closes its connection.
-    server_draining: Option<Arc<AtomicBool>>,
+    /// The connection's signal from the server: once the server drains, every response closes
+    /// its connection.
+    server_signal: Option<Arc<ConnSignal>>,
     /// The connection must close after this response.
     close_after: bool,
     write_timeout: Duration,
@@ -99,10 +100,10 @@ impl ResponseWriter {
     pub(crate) fn for_socket(
         out: OwnedWriteHalf,
         write_timeout: Duration,
-        draining: Option<Arc<AtomicBool>>,
+        signal: Option<Arc<ConnSignal>>,
     ) -> Self {
         let mut w = Self::with_output(Output::Socket(out), write_timeout);
-        w.server_draining = draining;
+        w.server_signal = signal;
         w
     }
 
@@ -127,7 +128,7 @@ impl ResponseWriter {
                 version: Version::HTTP_11,
                 keep_alive: true,
             },
-            server_draining: None,
+            server_signal: None,
             close_after: false,
             write_timeout,
             body_written: 0,
@@ -314,9 +315,9 @@ impl ResponseWriter {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
         let draining = self
-            .server_draining
+            .server_signal
             .as_deref()
-            .is_some_and(crate::conn::is_draining);
+            .is_some_and(ConnSignal::is_draining);
         self.close_after |= !self.exchange.keep_alive || draining || handler_says_close;
         if self.close_after && !handler_says_close {
             self.headers.remove(header::CONNECTION);
@@ -360,9 +361,7 @@ impl ResponseWriter {
             wire.extend_from_slice(b"\r\n");
         }
         if let Some(n) = extra.content_length {
-            wire.extend_from_slice(b"content-length: ");
-            push_decimal(wire, n);
-            wire.extend_from_slice(b"\r\n");
+            let _ = write!(wire, "content-length: {n}\r\n");
         }
         if extra.chunked {
             wire.extend_from_slice(b"transfer-encoding: chunked\r\n");
@@ -520,21 +519,6 @@ impl ResponseWriter {
     pub(crate) fn has_unflushed(&self) -> bool {
         !self.wire.is_empty()
     }
-}
-
-/// Appends `n` in decimal.
-fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// RFC 9110: 1xx, 204 and 304 responses never carry a body.

@@ -10,14 +10,14 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
 
-use crate::signal::{sweep_interval, ConnRegistry, Phase};
+use crate::signal::{sweep_interval, ConnRegistry, ConnSignal, Phase};
 use crate::{Config, Handler};
 
 /// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).
@@ -40,12 +40,8 @@ pub type ConnStateHook = Arc<dyn Fn(SocketAddr, ConnState) + Send + Sync>;
 pub(crate) struct Shared {
     pub handler: Arc<dyn Handler>,
     pub config: Config,
-    /// Watched by the accept loops (polled once per accepted connection).
-    pub phase: watch::Sender<Phase>,
-    /// Each open connection's signal: the phase, and its idle deadline (see `signal`).
+    /// The server's phase, and a signal for each connection and accept loop (see `signal`).
     conns: Arc<ConnRegistry>,
-    /// Mirrors `phase != Running` for the response writer's cheap check.
-    pub draining: Arc<AtomicBool>,
     open: AtomicUsize,
     closed_one: Notify,
     hook: Option<ConnStateHook>,
@@ -101,14 +97,11 @@ impl Server {
     }
 
     fn build(handler: Arc<dyn Handler>, config: Config, hook: Option<ConnStateHook>) -> Server {
-        let (phase, _) = watch::channel(Phase::Running);
         let sweep = sweep_interval(config.read_header_timeout, config.idle_timeout);
         Server {
             shared: Arc::new(Shared {
                 handler,
                 config,
-                phase,
-                draining: Arc::new(AtomicBool::new(false)),
                 conns: ConnRegistry::new(sweep),
                 open: AtomicUsize::new(0),
                 closed_one: Notify::new(),
@@ -126,15 +119,17 @@ impl Server {
     /// `Serve`). Returns `Ok(())` once shutdown has begun; the listener is closed on return.
     // ANCHOR: serve
     pub async fn serve(&self, listener: TcpListener) -> io::Result<()> {
-        let mut phase = self.shared.phase.subscribe();
+        let registered = self.shared.conns.add();
+        self.accept_loop(listener, registered.signal()).await
+    }
+
+    async fn accept_loop(&self, listener: TcpListener, signal: &ConnSignal) -> io::Result<()> {
+        let mut shutdown = signal.reached(Phase::Draining);
         let mut backoff = Duration::ZERO;
         loop {
-            if *phase.borrow_and_update() != Phase::Running {
-                return Ok(());
-            }
             let accepted = tokio::select! {
                 biased;
-                _ = phase.changed() => continue,
+                () = &mut shutdown => return Ok(()),
                 accepted = listener.accept() => accepted,
             };
             match accepted {
@@ -167,16 +162,17 @@ impl Server {
         let shared = self.shared.clone();
         shared.open.fetch_add(1, Ordering::AcqRel);
         shared.set_state(remote, ConnState::New);
-        let (id, signal) = shared.conns.add();
+        let registered = shared.conns.add();
         tokio::spawn(async move {
+            let signal = registered.signal();
             tokio::select! {
                 biased;
                 () = signal.reached(Phase::Forced) => {
                     tracing::debug!(%remote, "connection cut at the shutdown deadline");
                 }
-                () = crate::conn::serve_conn(stream, remote, shared.clone(), &signal) => {}
+                () = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone()) => {}
             }
-            shared.conns.remove(id);
+            drop(registered);
             shared.set_state(remote, ConnState::Closed);
             shared.open.fetch_sub(1, Ordering::AcqRel);
             shared.closed_one.notify_waiters();
@@ -190,21 +186,13 @@ impl Server {
 
     /// Whether [`shutdown`](Self::shutdown) has begun.
     pub fn is_shutting_down(&self) -> bool {
-        *self.shared.phase.borrow() != Phase::Running
+        self.shared.conns.phase() != Phase::Running
     }
 
     /// Shuts down gracefully (Go's `Shutdown`): stops every accept loop, closes idle connections,
     /// lets in-flight requests finish with `Connection: close`, and returns when no connection is
     /// left. At `timeout` the remaining connections are closed and an error says how many.
     pub async fn shutdown(&self, timeout: Duration) -> Result<(), ShutdownError> {
-        self.shared.draining.store(true, Ordering::Release);
-        self.shared.phase.send_if_modified(|p| {
-            let was_running = *p == Phase::Running;
-            if was_running {
-                *p = Phase::Draining;
-            }
-            was_running
-        });
         self.shared.conns.advance(Phase::Draining);
         if tokio::time::timeout(timeout, self.wait_closed())
             .await
@@ -213,7 +201,6 @@ impl Server {
             return Ok(());
         }
         let forced = self.open_connections();
-        self.shared.phase.send_replace(Phase::Forced);
         self.shared.conns.advance(Phase::Forced);
         self.wait_closed().await;
         Err(ShutdownError { forced })

@@ -1,5 +1,6 @@
 //! What a connection is told from outside its task: the server's phase moved (shutdown), or its
-//! idle time ran out.
+//! idle time ran out. The registry here is the one place the server's phase is kept: the accept
+//! loops, the connections and their response writers all read it from their signal.
 //!
 //! Go's `Shutdown` walks the server's set of tracked connections and closes the idle ones, and each
 //! connection goroutine checks the server's `inShutdown` flag between requests. We do the same:
@@ -78,6 +79,11 @@ impl ConnSignal {
         Phase::from_u8(self.phase.load(Ordering::Acquire))
     }
 
+    /// Whether the server has begun to shut down.
+    pub(crate) fn is_draining(&self) -> bool {
+        self.phase() >= Phase::Draining
+    }
+
     /// Completes once the server's phase is `phase` or later.
     pub(crate) fn reached(&self, phase: Phase) -> impl Future<Output = ()> + Unpin + '_ {
         std::future::poll_fn(move |cx| self.poll_until(cx, || self.phase() >= phase))
@@ -148,7 +154,8 @@ impl ConnSignal {
     }
 }
 
-/// Every open connection's [`ConnSignal`], the phase new connections start in, and the sweeper.
+/// The server's phase, a [`ConnSignal`] for every open connection and accept loop, and the
+/// sweeper.
 pub(crate) struct ConnRegistry {
     inner: Mutex<Registry>,
     epoch: Instant,
@@ -177,9 +184,9 @@ impl ConnRegistry {
         })
     }
 
-    /// Adds a connection, starting in the server's current phase; returns its id for
-    /// [`remove`](Self::remove).
-    pub(crate) fn add(self: &Arc<Self>) -> (u64, Arc<ConnSignal>) {
+    /// Adds a connection (or an accept loop), starting in the server's current phase. It stays
+    /// in the registry as long as the returned [`Registered`] lives.
+    pub(crate) fn add(self: &Arc<Self>) -> Registered {
         let mut reg = lock(&self.inner);
         if !reg.sweeper_started {
             reg.sweeper_started = true;
@@ -187,13 +194,18 @@ impl ConnRegistry {
         }
         let id = reg.next_id;
         reg.next_id += 1;
-        let conn = Arc::new(ConnSignal::new(reg.phase, self.epoch));
-        reg.conns.insert(id, conn.clone());
-        (id, conn)
+        let signal = Arc::new(ConnSignal::new(reg.phase, self.epoch));
+        reg.conns.insert(id, signal.clone());
+        Registered {
+            registry: self.clone(),
+            id,
+            signal,
+        }
     }
 
-    pub(crate) fn remove(&self, id: u64) {
-        lock(&self.inner).conns.remove(&id);
+    /// The server's phase.
+    pub(crate) fn phase(&self) -> Phase {
+        lock(&self.inner).phase
     }
 
     /// Moves the server, and every open connection, to `phase` (never backwards).
@@ -238,6 +250,26 @@ impl ConnRegistry {
 }
 
 // ANCHOR: sweep_interval
+/// A signal's place in the registry. Dropping it takes the signal out, also when the task that
+/// holds it is cancelled instead of running to its end.
+pub(crate) struct Registered {
+    registry: Arc<ConnRegistry>,
+    id: u64,
+    signal: Arc<ConnSignal>,
+}
+
+impl Registered {
+    pub(crate) fn signal(&self) -> &Arc<ConnSignal> {
+        &self.signal
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        lock(&self.registry.inner).conns.remove(&self.id);
+    }
+}
+
 /// How often the sweeper looks for expired idle deadlines: a twentieth of the shortest idle
 /// wait, between 5 ms and 250 ms. An idle connection is closed at most that long after its
 /// deadline.
@@ -283,7 +315,8 @@ mod tests {
     #[test]
     fn a_waiting_connection_is_woken_once_per_phase() {
         let registry = registry();
-        let (_, conn) = registry.add();
+        let registered = registry.add();
+        let conn = registered.signal();
         let (counter, waker) = counting();
         let mut cx = Context::from_waker(&waker);
         let mut draining = conn.reached(Phase::Draining);
@@ -306,20 +339,21 @@ mod tests {
         let registry = registry();
         registry.advance(Phase::Forced);
         registry.advance(Phase::Draining);
-        let (_, conn) = registry.add();
-        assert_eq!(conn.phase(), Phase::Forced);
+        assert_eq!(registry.add().signal().phase(), Phase::Forced);
+        assert_eq!(registry.phase(), Phase::Forced);
     }
 
     #[test]
     fn removed_connections_are_not_woken() {
         let registry = registry();
-        let (id, conn) = registry.add();
+        let registered = registry.add();
+        let conn = registered.signal().clone();
         let (counter, waker) = counting();
         let mut cx = Context::from_waker(&waker);
         assert!(Pin::new(&mut conn.reached(Phase::Draining))
             .poll(&mut cx)
             .is_pending());
-        registry.remove(id);
+        drop(registered);
         registry.advance(Phase::Draining);
         assert_eq!(counter.0.load(Ordering::SeqCst), 0);
     }
@@ -327,16 +361,15 @@ mod tests {
     #[test]
     fn the_sweeper_wakes_only_connections_idle_past_their_deadline() {
         let registry = registry();
-        let (_, past) = registry.add();
-        let (_, future) = registry.add();
-        let (_, busy) = registry.add();
+        let registered = [registry.add(), registry.add(), registry.add()];
+        let [past, future, busy] = registered.each_ref().map(Registered::signal);
         let (counter, waker) = counting();
         let mut cx = Context::from_waker(&waker);
         past.idle_until(registry.epoch);
         future.idle_until(Instant::now() + Duration::from_secs(3600));
         busy.idle_until(registry.epoch);
         busy.not_idle();
-        for conn in [&past, &future, &busy] {
+        for conn in [past, future, busy] {
             assert!(Pin::new(&mut conn.idle_expired())
                 .poll(&mut cx)
                 .is_pending());
@@ -370,7 +403,8 @@ mod tests {
     #[test]
     fn the_sweeper_thread_wakes_expired_connections_and_does_not_keep_the_server_alive() {
         let registry = ConnRegistry::new(Duration::from_millis(5));
-        let (id, conn) = registry.add();
+        let registered = registry.add();
+        let conn = registered.signal();
         let (_, waker) = counting();
         let mut cx = Context::from_waker(&waker);
         conn.idle_until(Instant::now());
@@ -386,9 +420,17 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
-        registry.remove(id);
+        drop(registered);
         let weak = Arc::downgrade(&registry);
         drop(registry);
-        assert!(weak.upgrade().is_none());
+        // The thread holds the registry only while it sweeps, so it is freed at the latest when
+        // the sweep in progress ends.
+        while weak.upgrade().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the sweeper keeps the registry alive"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 }
