@@ -17,15 +17,18 @@ use http::{HeaderMap, StatusCode, Version};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::chunked::ChunkedDecoder;
 use crate::error::{ClosedAt, ErrorKind, Malformed, Timeout};
 use crate::head::{self, Framing};
+use wire::{BodyDecoder, Framing as WireFraming, WireError};
 
 /// A response head larger than this is refused (Go's `MaxResponseHeaderBytes` default is 1 MiB;
 /// 64 KiB is plenty and keeps a hostile server from growing our buffer).
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// How much free space we ask for before each read.
+/// Trailer bytes accepted after the last chunk of a chunked response (read and dropped).
+const MAX_TRAILER_BYTES: usize = 16 * 1024;
+
 const READ_CHUNK: usize = 8 * 1024;
 
 /// A request body up to this size is copied behind the head so both go out in one `write`.
@@ -262,15 +265,19 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
             buf.split_to(n).freeze()
         }
         Framing::Chunked => {
-            let mut decoder = ChunkedDecoder::new();
+            let mut decoder = BodyDecoder::new(WireFraming::Chunked, MAX_TRAILER_BYTES);
             let mut out = BytesMut::new();
             loop {
-                let (used, done) = decoder.decode(buf, &mut out, max)?;
-                buf.advance(used);
-                if done {
+                let step = decoder.decode(buf, usize::MAX).map_err(wire_failure)?;
+                if out.len() + step.data.len() > max {
+                    return Err(Failure::from(too_large()));
+                }
+                out.extend_from_slice(&buf[step.data]);
+                buf.advance(step.consumed);
+                if decoder.is_done() {
                     break;
                 }
-                if fill(io, buf, limits.read_timeout).await? == 0 {
+                if buf.is_empty() && fill(io, buf, limits.read_timeout).await? == 0 {
                     return Err(Failure::from(ErrorKind::Closed(ClosedAt::InBody)));
                 }
             }
@@ -297,6 +304,21 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         headers: head.headers,
         body,
         reusable,
+    })
+}
+
+/// A framing error of the shared decoder, as this client reports it.
+fn wire_failure(e: WireError) -> Failure {
+    Failure::from(match e {
+        WireError::ChunkSize | WireError::ChunkLineTooLong => {
+            ErrorKind::Malformed(Malformed::ChunkSize)
+        }
+        WireError::ChunkDelimiter => ErrorKind::Malformed(Malformed::ChunkDelimiter),
+        WireError::Trailer | WireError::TrailerTooLarge => ErrorKind::Malformed(Malformed::Trailer),
+        WireError::ContentLength | WireError::ContentLengthMismatch => {
+            ErrorKind::Malformed(Malformed::ContentLength)
+        }
+        WireError::Truncated => ErrorKind::Closed(ClosedAt::InBody),
     })
 }
 

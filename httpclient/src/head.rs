@@ -112,13 +112,7 @@ fn framing(
     //    chunked; any other coding means "read until close". A message carrying both headers is
     //    a smuggling attempt or a broken proxy: use it, but never reuse the connection.
     if headers.contains_key(TRANSFER_ENCODING) {
-        let last = headers
-            .get_all(TRANSFER_ENCODING)
-            .iter()
-            .flat_map(|v| v.as_bytes().split(|&b| b == b','))
-            .map(<[u8]>::trim_ascii)
-            .rfind(|coding| !coding.is_empty());
-        let chunked = last.is_some_and(|c| c.eq_ignore_ascii_case(b"chunked"));
+        let chunked = wire::tokens::chunked_is_last(values(headers, &TRANSFER_ENCODING));
         let reuse = chunked && !headers.contains_key(CONTENT_LENGTH);
         let framing = if chunked {
             Framing::Chunked
@@ -127,17 +121,9 @@ fn framing(
         };
         return Ok((framing, reuse));
     }
-    // 3. Content-Length: every value (several headers, or a comma list) must be the same number.
-    let mut length: Option<u64> = None;
-    for value in headers.get_all(CONTENT_LENGTH) {
-        for part in value.as_bytes().split(|&b| b == b',') {
-            let n = parse_decimal(part.trim_ascii()).ok_or(Malformed::ContentLength)?;
-            if length.is_some_and(|l| l != n) {
-                return Err(Malformed::ContentLength);
-            }
-            length = Some(n);
-        }
-    }
+    // 3. Content-Length: Go's rule, shared with the server (see `wire::content_length`).
+    let length = wire::content_length::fold(values(headers, &CONTENT_LENGTH))
+        .map_err(|_| Malformed::ContentLength)?;
     Ok(match length {
         Some(0) => (Framing::Empty, true),
         Some(n) => (Framing::Length(n), true),
@@ -146,32 +132,18 @@ fn framing(
     })
 }
 
-/// A strict decimal: digits only, no sign, no overflow.
-fn parse_decimal(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |acc, &b| {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-    })
+/// Every value of header `name`, as bytes.
+fn values<'a>(headers: &'a HeaderMap, name: &HeaderName) -> impl Iterator<Item = &'a [u8]> {
+    headers.get_all(name).iter().map(HeaderValue::as_bytes)
 }
 
 /// HTTP/1.1 is persistent unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
 fn connection_allows_reuse(headers: &HeaderMap, version: Version) -> bool {
-    let has = |token: &[u8]| {
-        headers
-            .get_all(CONNECTION)
-            .iter()
-            .flat_map(|v| v.as_bytes().split(|&b| b == b','))
-            .any(|t| t.trim_ascii().eq_ignore_ascii_case(token))
-    };
+    let connection = || values(headers, &CONNECTION);
     if version == Version::HTTP_11 {
-        !has(b"close")
+        !wire::tokens::has_token(connection(), "close")
     } else {
-        has(b"keep-alive")
+        wire::tokens::has_token(connection(), "keep-alive")
     }
 }
 
@@ -230,10 +202,16 @@ mod tests {
             .unwrap();
         assert_eq!(h.framing, Framing::Empty);
 
-        let (h, _) = head("HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\n\r\n")
+        // Repeated identical lines are one length; a comma list inside one value is refused, as
+        // Go's transfer.go does (see `wire::content_length`).
+        let (h, _) = head("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nContent-Length: 7\r\n\r\n")
             .unwrap()
             .unwrap();
         assert_eq!(h.framing, Framing::Length(7));
+        assert_eq!(
+            head("HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\n\r\n").err(),
+            Some(Malformed::ContentLength)
+        );
     }
 
     #[test]

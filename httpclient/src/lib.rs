@@ -12,7 +12,7 @@
 //!   └─ conn.rs           one TCP connection: write the head, read one response
 //!        ├ encode.rs     request head bytes
 //!        ├ head.rs       response head: httparse → status, HeaderMap, body framing
-//!        └ chunked.rs    chunked body decoder
+//!        └ wire (crate)  body framing shared with the server: chunked, Content-Length
 //! url.rs  http:// URLs and redirect targets      error.rs  typed errors, URL in every message
 //! response.rs  the Response                     load.rs   the load generator on top
 //! ```
@@ -21,7 +21,6 @@
 //! `Host: 127.0.0.1:8010 URL: http://127.0.0.1:8010/demo/args/123 TimeDuration: 986.798µs StatusCode: 200`.
 
 mod builder;
-mod chunked;
 mod client;
 mod conn;
 mod encode;
