@@ -65,6 +65,12 @@ pub trait ActionContext<'a>: Send {
         self.base().request
     }
 
+    /// The request body, read whole before the lifecycle began (gohttp's actions read it with
+    /// `ioutil.ReadAll`; ours are synchronous, so the system reads it for them).
+    fn request_body(&self) -> &'a [u8] {
+        self.request().body().in_memory().unwrap_or_default()
+    }
+
     /// The response writer, for headers, the status and direct writes (Go's `ResponseWriter()`).
     /// Bytes written here go out before the buffered body.
     //

@@ -80,7 +80,7 @@ impl DemoController {
 
     /// `/demo/ProcessPost`: echoes the posted body, JSON or form alike.
     fn process_post_action(ctx: &mut DemoContext) {
-        let body = ctx.request().body();
+        let body = ctx.request_body();
         ctx.append(body);
         ctx.append("\n");
     }

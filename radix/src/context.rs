@@ -19,10 +19,11 @@
 use std::any::Any;
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use servemux::{BoxFuture, Request, ResponseWriter};
+use servemux::{BodyError, BoxFuture, Request, ResponseWriter};
 
 use crate::handler::{HandlerFunc, ABORT_INDEX};
 
@@ -42,15 +43,26 @@ pub struct Context<'e> {
     /// chain, but a handler may still change it: it is applied lazily, when a
     /// handler touches the writer, unless `status()` replaced it first.
     pending_status: Option<StatusCode>,
+    /// The request body, once a binding or form read it (gin caches the parsed form the same
+    /// way): the stream can be read only once, and several `post_form` calls need it.
+    body: Option<Bytes>,
 }
 
 /// Why [`Context::bind_json`] failed.
 #[derive(Debug)]
-pub struct BindError(pub serde_json::Error);
+pub enum BindError {
+    /// The body could not be read (too large, malformed framing, the client left).
+    Body(BodyError),
+    /// The body is not the JSON the type wants.
+    Json(serde_json::Error),
+}
 
 impl std::fmt::Display for BindError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid JSON body: {}", self.0)
+        match self {
+            BindError::Body(e) => write!(f, "reading the body: {e}"),
+            BindError::Json(e) => write!(f, "invalid JSON body: {e}"),
+        }
     }
 }
 
@@ -74,6 +86,7 @@ impl<'e> Context<'e> {
             keys: HashMap::new(),
             errors: Vec::new(),
             pending_status: None,
+            body: None,
         }
     }
 
@@ -173,9 +186,18 @@ impl<'e> Context<'e> {
         self.query(key).unwrap_or_else(|| default.to_string())
     }
 
+    /// The whole request body, read from the stream the first time and kept for later calls.
+    /// Bounded by the body's limit (the server's `max_body_bytes` unless a handler changed it).
+    pub async fn body_bytes(&mut self) -> Result<&Bytes, BodyError> {
+        if self.body.is_none() {
+            self.body = Some(self.r.body_mut().read_to_end(u64::MAX).await?);
+        }
+        Ok(self.body.get_or_insert_with(Bytes::new))
+    }
+
     /// The first value of form field `key` in a
     /// `application/x-www-form-urlencoded` body (gin's `GetPostForm`).
-    pub fn post_form(&self, key: &str) -> Option<String> {
+    pub async fn post_form(&mut self, key: &str) -> Option<String> {
         let is_form = self
             .r
             .headers()
@@ -185,14 +207,15 @@ impl<'e> Context<'e> {
         if !is_form {
             return None;
         }
-        form_urlencoded::parse(self.r.body())
+        let body = self.body_bytes().await.ok()?;
+        form_urlencoded::parse(body)
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.into_owned())
     }
 
     /// Decode the body as JSON; on failure answer 400 and abort (gin's `BindJSON`).
-    pub fn bind_json<T: DeserializeOwned>(&mut self) -> Result<T, BindError> {
-        match self.should_bind_json() {
+    pub async fn bind_json<T: DeserializeOwned>(&mut self) -> Result<T, BindError> {
+        match self.should_bind_json().await {
             Ok(v) => Ok(v),
             Err(e) => {
                 self.errors.push(e.to_string());
@@ -203,8 +226,9 @@ impl<'e> Context<'e> {
     }
 
     /// Decode the body as JSON without touching the response (gin's `ShouldBindJSON`).
-    pub fn should_bind_json<T: DeserializeOwned>(&self) -> Result<T, BindError> {
-        serde_json::from_slice(self.r.body()).map_err(BindError)
+    pub async fn should_bind_json<T: DeserializeOwned>(&mut self) -> Result<T, BindError> {
+        let body = self.body_bytes().await.map_err(BindError::Body)?;
+        serde_json::from_slice(body).map_err(BindError::Json)
     }
 
     /// Errors recorded during the request (gin's `c.Errors`).

@@ -224,14 +224,14 @@ async fn query_form_keys_json_and_bind() {
     .unwrap();
     e.post("/form", |c| {
         Box::pin(async move {
-            let name = c.post_form("name").unwrap_or_default();
+            let name = c.post_form("name").await.unwrap_or_default();
             c.string(200, &name).await;
         })
     })
     .unwrap();
     e.post("/login", |c| {
         Box::pin(async move {
-            if let Ok(login) = c.bind_json::<Login>() {
+            if let Ok(login) = c.bind_json::<Login>().await {
                 c.json(
                     200,
                     &Login {

@@ -4,17 +4,16 @@
 //!
 //! ```text
 //!   wait for the first byte ── idle timeout / shutdown ──> close
-//!   read the head ─────────── read-header timeout ───────> close
-//!   validate the head ──────── bad input ─────> 4xx/5xx + close
-//!   (100 Continue) read the body ── too big / malformed ──> 413/400 + close
-//!   run the handler ────────── panic ──────────> 500 + close
-//!   finish the response; keep alive? ── no ──> close
-//!   └── yes: loop
+//!   read the request (head; the body stays on the wire) ── bad input ──> 4xx/5xx + close
+//!   run the handler; it reads the body as a stream ─── panic ──> 500 + close
+//!   finish: drop the unread body (up to 256 KiB), end the response ── must close? ──> close
+//!   └── loop
 //! ```
 //!
 //! Requests on one connection are handled one after another, so pipelined requests are answered in
 //! order by construction. When the next request is already in the buffer, the finished response is
-//! not flushed on its own: it shares one socket write with the responses after it.
+//! not flushed on its own: it shares one socket write with the responses after it — unless the
+//! next request has a body, which its client may send only after reading that response.
 
 use std::any::Any;
 use std::future::Future;
@@ -25,16 +24,16 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use http::{Method, StatusCode, Version};
+use bytes::BytesMut;
+use http::StatusCode;
 use tokio::io::AsyncReadExt;
-use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::body::{self, BodyError};
-use crate::head::{parse_head_reusing, BodyFraming, Spare};
-use crate::response::Exchange;
+use crate::body::ConnIo;
+use crate::expect::ContinueGate;
+use crate::head::Spare;
+use crate::read::{read_request, Refusal};
 use crate::server::{ConnState, Shared};
 use crate::signal::{ConnSignal, Phase};
 use crate::{Request, ResponseWriter};
@@ -43,6 +42,10 @@ use crate::{Request, ResponseWriter};
 /// the kernel does not reset the connection before the client has read our answer.
 const LINGER: Duration = Duration::from_millis(500);
 
+/// Unread body bytes the server reads and drops after a handler returns, to keep the connection
+/// (Go's `maxPostHandlerReadBytes`). More than that, and closing is cheaper than reading.
+pub(crate) const MAX_POST_HANDLER_READ: u64 = 256 * 1024;
+
 /// Serves every request on `stream` until the connection should close.
 pub(crate) async fn serve_conn(
     stream: TcpStream,
@@ -50,12 +53,17 @@ pub(crate) async fn serve_conn(
     shared: Arc<Shared>,
     signal: Arc<ConnSignal>,
 ) {
-    let (mut rd, wr) = stream.into_split();
+    let (rd, wr) = stream.into_split();
     let cfg = &shared.config;
-    let mut w = ResponseWriter::for_socket(wr, cfg.write_timeout, Some(signal.clone()));
-    let mut buf = BytesMut::with_capacity(4096);
-    let mut first = true;
+    let gate = Arc::new(ContinueGate::default());
+    let mut w =
+        ResponseWriter::for_socket(wr, cfg.write_timeout, Some(signal.clone()), gate.clone());
+    let mut io = ConnIo {
+        rd,
+        buf: BytesMut::with_capacity(4096),
+    };
     let mut spare = Spare::default();
+    let mut first = true;
     // Both waits come from the connection's signal (see `signal`): no lock shared with other
     // connections, and no tokio timer armed while the connection sits between requests.
     let mut shutdown = signal.reached(Phase::Draining);
@@ -64,7 +72,7 @@ pub(crate) async fn serve_conn(
     // ANCHOR: loop
     loop {
         // 1. Wait for the start of a request: idle between requests, or cut by shutdown.
-        if buf.is_empty() {
+        if io.buf.is_empty() {
             if w.has_unflushed() && w.flush_wire().await.is_err() {
                 return;
             }
@@ -75,18 +83,16 @@ pub(crate) async fn serve_conn(
                 return;
             }
             // The idle time starts when the last response was finished; that clock reading was
-            // already made for its `Date` header.
+            // already made for its `Date` header. The sweeper completes `idle` once it passed.
             let deadline = if first {
                 Instant::now() + cfg.read_header_timeout
             } else {
                 w.finished_at() + cfg.idle_timeout
             };
-            // The server's sweeper completes `idle` once the deadline has passed (never before,
-            // at most one sweep interval after).
             signal.idle_until(deadline);
             tokio::select! {
                 biased;
-                read = rd.read_buf(&mut buf) => match read {
+                read = io.rd.read_buf(&mut io.buf) => match read {
                     Ok(n) if n > 0 => {}
                     _ => return,
                 },
@@ -98,100 +104,23 @@ pub(crate) async fn serve_conn(
         first = false;
         shared.set_state(remote, ConnState::Active);
 
-        // 2. Read and validate the head, within the read-header timeout. Its clock starts the
-        // first time the head is found incomplete: a head that came whole in one read (nearly
-        // every request) needs no deadline, and reading the clock is not free.
-        let mut deadline = None;
-        let head = loop {
-            match parse_head_reusing(&mut buf, cfg, &mut spare) {
-                Ok(Some((head, _len))) => break head,
-                Ok(None) => {
-                    if w.has_unflushed() && w.flush_wire().await.is_err() {
-                        return;
-                    }
-                    let deadline =
-                        *deadline.get_or_insert_with(|| Instant::now() + cfg.read_header_timeout);
-                    match tokio::time::timeout_at(deadline, rd.read_buf(&mut buf)).await {
-                        Ok(Ok(n)) if n > 0 => {}
-                        _ => {
-                            tracing::debug!(%remote, "closing: request head not completed in time");
-                            return;
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::debug!(%remote, error = %e, "refusing request head");
-                    w.begin(error_exchange());
-                    w.send_error(e.status, e.reason);
-                    return close_after_error(w, rd).await;
-                }
-            }
-        };
-
-        // 3. Read the body. `Expect: 100-continue` is answered only if the body can be accepted.
-        let exchange = Exchange {
-            is_head: head.method == Method::HEAD,
-            version: head.version,
-            keep_alive: head.keep_alive,
-        };
-        w.begin(exchange);
-        let framing = head.framing;
-        let result = match body::check_declared(framing, cfg.max_body_bytes) {
-            Err(e) => Err(e),
-            // No body: nothing to wait for, so no deadline to compute.
-            Ok(()) if framing == BodyFraming::Empty => Ok(Bytes::new()),
-            Ok(()) => {
-                let wants_continue = head.expect_continue
-                    && head.version == Version::HTTP_11
-                    && framing != BodyFraming::Empty
-                    && buf.is_empty();
-                if wants_continue && w.send_continue().await.is_err() {
-                    return;
-                }
-                let deadline = Instant::now() + cfg.read_body_timeout;
-                let max_trailers = cfg.max_header_bytes;
-                body::read_body(
-                    &mut rd,
-                    &mut buf,
-                    framing,
-                    cfg.max_body_bytes,
-                    max_trailers,
-                    deadline,
-                )
-                .await
-            }
-        };
-        let body = match result {
-            Ok(body) => body,
-            Err(BodyError::Status(status, reason)) => {
-                w.send_error(status, reason);
-                return close_after_error(w, rd).await;
-            }
-            Err(BodyError::Gone) => return,
-        };
-        let host = std::mem::take(&mut spare.host);
-        let mut req = match Request::from_head(head, body, remote, host) {
+        // 2. Read the request: its head now, its body as the handler asks for it.
+        let mut req = match read_request(io, &mut w, cfg, &mut spare, remote, &gate).await {
             Ok(req) => req,
-            Err(e) => {
+            Err(Refusal {
+                io,
+                answer: Some(e),
+            }) => {
                 w.send_error(e.status, e.reason);
-                return close_after_error(w, rd).await;
+                return close_after_error(w, io).await;
             }
+            Err(Refusal { answer: None, .. }) => return,
         };
 
-        // 4. Run the handler. A panic is caught here so it only costs this connection.
+        // 3. Run the handler. A panic is caught here so it only costs this connection.
         tracing::debug!(%remote, method = %req.method(), target = req.target(), "request");
         let close = match catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await {
-            Ok(()) => {
-                let close = w.finish();
-                tracing::debug!(
-                    %remote,
-                    status = w.status().as_u16(),
-                    body_bytes = w.bytes_written(),
-                    keep_alive = !close,
-                    "response"
-                );
-                close
-            }
+            Ok(()) => finish_request(&mut w, &mut req, remote).await,
             Err(panic) => {
                 tracing::error!(
                     %remote,
@@ -206,9 +135,14 @@ pub(crate) async fn serve_conn(
                 true
             }
         };
-        req.recycle_into(&mut spare);
 
-        // 5. Close, or loop for the next request (its bytes may already be in `buf`).
+        // 4. Take the read side back; close, or loop for the next request (its bytes may
+        // already be in the buffer).
+        let Some(back) = req.wire_body_mut().take_io() else {
+            return;
+        };
+        io = back;
+        req.recycle_into(&mut spare);
         if close {
             let _ = w.flush_wire().await;
             return;
@@ -217,19 +151,42 @@ pub(crate) async fn serve_conn(
     // ANCHOR_END: loop
 }
 
-/// The request a protocol error answers: we cannot trust its method or version, so we answer as
-/// HTTP/1.1 with a body and close.
-fn error_exchange() -> Exchange {
-    Exchange {
-        is_head: false,
-        version: Version::HTTP_11,
-        keep_alive: false,
+/// Ends an exchange after the handler returned (Go's `finishRequest`): answers a body error the
+/// handler left unanswered, drops what is left of the body, and finishes the response. Returns
+/// whether the connection must close.
+// ANCHOR: finish
+async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: SocketAddr) -> bool {
+    let body = req.wire_body_mut();
+    if let Some(e) = body.error() {
+        tracing::debug!(%remote, error = %e, "request body failed");
+        match e.status() {
+            Some(status) if !w.wrote_header() => w.send_error(status, &e.to_string()),
+            // The client is gone or too slow, and the handler said nothing: nobody to answer.
+            None if !w.wrote_header() => return true,
+            _ => w.close_after_response(),
+        }
+    } else if !w.is_committed() && !body.discard_rest(MAX_POST_HANDLER_READ).await {
+        // Before the head goes out, so that it can say `Connection: close`.
+        w.close_after_response();
     }
+    let mut close = w.finish();
+    if !close && !body.discard_rest(MAX_POST_HANDLER_READ).await {
+        close = true;
+    }
+    tracing::debug!(
+        %remote,
+        status = w.status().as_u16(),
+        body_bytes = w.bytes_written(),
+        keep_alive = !close,
+        "response"
+    );
+    close
 }
+// ANCHOR_END: finish
 
 /// Sends the error response, stops writing, and drains what the client still sends for a moment
 /// (Go's `closeWriteAndWait`), so the client sees our answer rather than a reset.
-async fn close_after_error(mut w: ResponseWriter, mut rd: OwnedReadHalf) {
+async fn close_after_error(mut w: ResponseWriter, mut io: ConnIo) {
     if w.flush_wire().await.is_err() {
         return;
     }
@@ -238,7 +195,7 @@ async fn close_after_error(mut w: ResponseWriter, mut rd: OwnedReadHalf) {
     let mut sink = [0u8; 4096];
     let mut drained = 0usize;
     while drained < 256 * 1024 {
-        match tokio::time::timeout_at(deadline, rd.read(&mut sink)).await {
+        match tokio::time::timeout_at(deadline, io.rd.read(&mut sink)).await {
             Ok(Ok(n)) if n > 0 => drained += n,
             _ => break,
         }

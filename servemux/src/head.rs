@@ -5,7 +5,10 @@
 //! frame the same bytes differently, so every rule here picks the strict reading of RFC 9112:
 //!
 //! - `Transfer-Encoding` and `Content-Length` together: refused (400), never "one wins";
-//! - several `Content-Length` values: allowed only when they are all the same digits;
+//! - several `Content-Length` lines: allowed only when they are the same digits, and a comma list
+//!   in one value (`5, 5`) is refused, as Go does (the rule lives in `wire::content_length`);
+//! - a `Host` with a byte no host may contain (`exampl>.com`, bytes >= 0x80): 400, as Go's
+//!   `httpguts.ValidHostHeader` (RFC 9112 section 3.2);
 //! - any `Transfer-Encoding` other than a single `chunked`: 501, since we cannot find the body's end;
 //! - obs-folded header lines and control bytes in values: refused by httparse and by `HeaderValue`.
 //!
@@ -17,18 +20,13 @@ use bytes::BytesMut;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Version};
 
+use wire::content_length::ContentLength;
+
 use crate::Config;
 
-/// How the request body is delimited on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BodyFraming {
-    /// No body: neither `Content-Length` nor `Transfer-Encoding`.
-    Empty,
-    /// Exactly this many bytes follow the head.
-    Length(u64),
-    /// `Transfer-Encoding: chunked`.
-    Chunked,
-}
+/// How the request body is delimited on the wire: the shared `wire` crate's framing, which the
+/// client uses for responses too. A request never has `UntilClose`.
+pub use wire::Framing as BodyFraming;
 
 /// A request head that passed every check, with the facts the connection needs.
 #[derive(Debug)]
@@ -282,15 +280,18 @@ fn version_error(buf: &[u8]) -> HeadError {
 /// What the connection must know from the header lines, gathered while they are added to the map.
 /// Noting each line as it passes costs one comparison of its (already parsed) name; looking the
 /// same facts up afterwards would hash several names into the map.
-#[derive(Default)]
 struct HeaderFacts {
-    /// Every `Content-Length` value folded into one: `None` when there was none, the first
-    /// error when a value was bad or two values differed.
-    content_length: Option<Result<u64, HeadError>>,
+    /// Every `Content-Length` value folded into one, or the first error (a bad value, or two
+    /// that differ).
+    content_length: Result<ContentLength, wire::WireError>,
+    /// Whether any `Content-Length` line was seen.
+    has_content_length: bool,
     /// `Transfer-Encoding` lines seen, and whether the first one said exactly `chunked`.
     transfer_encodings: usize,
     chunked: bool,
     hosts: usize,
+    /// A `Host` value held a byte that no host may contain.
+    bad_host: bool,
     /// The first `Expect` value: whether it was `100-continue`.
     expect: Option<bool>,
     /// Tokens seen in `Connection` values.
@@ -301,10 +302,12 @@ struct HeaderFacts {
 impl HeaderFacts {
     fn note(&mut self, name: &HeaderName, value: &HeaderValue) {
         if *name == header::CONTENT_LENGTH {
-            self.content_length = Some(match self.content_length.take() {
-                Some(Err(e)) => Err(e),
-                prev => fold_content_length(prev.and_then(Result::ok), value),
-            });
+            self.has_content_length = true;
+            if let Ok(length) = &mut self.content_length {
+                if let Err(e) = length.add(value.as_bytes()) {
+                    self.content_length = Err(e);
+                }
+            }
         } else if *name == header::TRANSFER_ENCODING {
             if self.transfer_encodings == 0 {
                 self.chunked = value
@@ -314,13 +317,13 @@ impl HeaderFacts {
             self.transfer_encodings += 1;
         } else if *name == header::HOST {
             self.hosts += 1;
+            self.bad_host |= !value.as_bytes().iter().all(|&b| valid_host_byte(b));
         } else if *name == header::EXPECT {
             if self.expect.is_none() {
                 self.expect = Some(value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
             }
         } else if *name == header::CONNECTION {
-            for token in value.as_bytes().split(|&b| b == b',') {
-                let token = token.trim_ascii();
+            for token in wire::tokens::tokens([value.as_bytes()]) {
                 self.close |= token.eq_ignore_ascii_case(b"close");
                 self.keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
             }
@@ -330,7 +333,7 @@ impl HeaderFacts {
     /// Decides how the body is delimited (RFC 9112 section 6.3), refusing every ambiguous case.
     fn body_framing(&self, version: Version) -> Result<BodyFraming, HeadError> {
         if self.transfer_encodings > 0 {
-            if self.content_length.is_some() {
+            if self.has_content_length {
                 return Err(HeadError::bad("both Transfer-Encoding and Content-Length"));
             }
             if version == Version::HTTP_10 {
@@ -346,9 +349,11 @@ impl HeaderFacts {
             };
         }
         match &self.content_length {
-            None | Some(Ok(0)) => Ok(BodyFraming::Empty),
-            Some(Ok(n)) => Ok(BodyFraming::Length(*n)),
-            Some(Err(e)) => Err(e.clone()),
+            Ok(length) => Ok(match length.get() {
+                None | Some(0) => BodyFraming::Empty,
+                Some(n) => BodyFraming::Length(n),
+            }),
+            Err(e) => Err(HeadError::bad(e.reason())),
         }
     }
 
@@ -357,6 +362,9 @@ impl HeaderFacts {
     fn check_host(&self, version: Version, method: &Method) -> Result<(), HeadError> {
         if self.hosts > 1 {
             return Err(HeadError::bad("too many Host headers"));
+        }
+        if self.bad_host {
+            return Err(HeadError::bad("invalid Host header"));
         }
         if self.hosts == 0 && version == Version::HTTP_11 && method != Method::CONNECT {
             return Err(HeadError::bad("missing required Host header"));
@@ -387,31 +395,26 @@ impl HeaderFacts {
     }
 }
 
-/// Adds one `Content-Length` value to the one seen so far. Repeated headers and comma lists alike
-/// must all be the same run of digits: no sign, no spaces inside, no overflow.
-fn fold_content_length(prev: Option<u64>, value: &HeaderValue) -> Result<u64, HeadError> {
-    let text = value
-        .to_str()
-        .map_err(|_| HeadError::bad("bad Content-Length"))?;
-    let mut found = prev;
-    for part in text.split(',') {
-        let n = parse_digits(part.trim()).ok_or(HeadError::bad("bad Content-Length"))?;
-        match found {
-            Some(prev) if prev != n => {
-                return Err(HeadError::bad("differing Content-Length values"))
-            }
-            _ => found = Some(n),
+impl Default for HeaderFacts {
+    fn default() -> Self {
+        HeaderFacts {
+            content_length: Ok(ContentLength::default()),
+            has_content_length: false,
+            transfer_encodings: 0,
+            chunked: false,
+            hosts: 0,
+            bad_host: false,
+            expect: None,
+            close: false,
+            keep_alive: false,
         }
     }
-    found.ok_or(HeadError::bad("bad Content-Length"))
 }
 
-/// Parses a non-empty string of ASCII digits; `u64::from_str` alone would accept a leading `+`.
-pub(crate) fn parse_digits(s: &str) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
+/// The bytes a `Host` value may hold: RFC 3986's host and port characters (letters, digits,
+/// unreserved, sub-delims, `%`, `:` and the IPv6 brackets) — the set of Go's `validHostByte`.
+fn valid_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!$%&'()*+,-.:;=[]_~".contains(&b)
 }
 
 #[cfg(test)]
@@ -432,6 +435,31 @@ mod tests {
         assert_eq!(head.headers["x-empty"], "");
         assert_eq!(head.headers["x-long"], "one two");
         assert_eq!(head.headers["host"], "h");
+    }
+
+    #[test]
+    fn framing_and_host_rules() {
+        let parse = |head: &str| {
+            parse_head(head.as_bytes(), &Config::default()).map(|h| h.map(|(h, _)| h.framing))
+        };
+        assert_eq!(
+            parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"),
+            Ok(Some(BodyFraming::Length(5)))
+        );
+        for bad in [
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: exampl>.com\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: ex ample.com\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: caf\u{e9}.com\r\n\r\n",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(err.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        }
+        for good in ["h", "[::1]:80", "a.b-c_d~e:8080", ""] {
+            let head = format!("GET / HTTP/1.1\r\nHost: {good}\r\n\r\n");
+            assert_eq!(parse(&head), Ok(Some(BodyFraming::Empty)), "{good:?}");
+        }
     }
 
     #[test]

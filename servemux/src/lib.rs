@@ -18,7 +18,10 @@
 //!
 //! - `config`   — the limits and timeouts, with their defaults;
 //! - `head`     — turning bytes into a validated request head (or the 4xx/5xx it deserves);
-//! - `body`     — reading a `Content-Length` or chunked body without ever over-reading;
+//! - `body`     — the request [`Body`]: a stream over the connection, framed by the `wire` crate
+//!   so it never reads past its end, with Go's limit (`MaxBytesReader`), deadline and trailers;
+//! - `expect`   — `Expect: 100-continue`, the one decision the body and the response share;
+//! - `read`     — reading one request: the head, then the body handed over as a stream;
 //! - `request`  — the [`Request`] handed to handlers;
 //! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
 //! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
@@ -40,17 +43,20 @@ mod config;
 mod conn;
 mod date;
 mod default_mux;
+mod expect;
 mod fx_hash;
 mod handler;
 mod head;
 mod mux;
 mod not_found;
+mod read;
 mod redirect;
 mod request;
 mod response;
 mod server;
 mod signal;
 
+pub use body::{Body, BodyError};
 pub use clean_path::{clean_path, path_clean, strip_host_port};
 pub use config::Config;
 pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};

@@ -1,16 +1,15 @@
 //! The request handed to handlers: Go's `*http.Request`.
 //!
-//! The head has been validated by `head` and the body has been read in full by `body` before a
-//! handler sees the request, so every accessor here is a cheap, infallible look-up. Reading the body
-//! up front (bounded by [`Config::max_body_bytes`](crate::Config)) keeps handlers simple and makes
-//! request smuggling impossible by construction: the connection always knows where the next request
-//! starts before the handler runs.
+//! The head has been validated by `head` before a handler sees the request, so every accessor of
+//! the head is a cheap, infallible look-up. The body is not read yet: it is a [`Body`] stream over
+//! the connection (Go's `r.Body`), framed so that it can never read into the next request.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
 use bytes::Bytes;
 use http::{header, HeaderMap, Method, Version};
 
+use crate::body::Body;
 use crate::head::{HeadError, ParsedHead, Spare};
 
 /// One HTTP request.
@@ -29,7 +28,9 @@ pub struct Request {
     raw_query: (usize, usize),
     host: String,
     remote_addr: SocketAddr,
-    body: Bytes,
+    body: Body,
+    /// The connection's body, when a handler replaced `body` with another.
+    wire_body: Option<Body>,
 }
 
 /// A request could not be built from the parts given to [`Request::new`].
@@ -60,16 +61,15 @@ impl Request {
             target.to_owned(),
             Version::HTTP_11,
             headers,
-            Bytes::new(),
             remote,
             String::new(),
         )
         .map_err(|e| RequestError(e.reason))
     }
 
-    /// Replaces the body (for tests and benches built with [`Request::new`]).
+    /// Replaces the body with bytes in memory (for tests and benches built with [`Request::new`]).
     pub fn with_body(mut self, body: impl Into<Bytes>) -> Request {
-        self.body = body.into();
+        self.body = Body::from_bytes(body);
         self
     }
 
@@ -83,10 +83,10 @@ impl Request {
         self
     }
 
-    /// A request from a parsed head; `host` is a spare string to hold the host in.
+    /// A request from a parsed head; `host` is a spare string to hold the host in. Its body is
+    /// empty until the connection attaches the stream with [`set_body`](Self::set_body).
     pub(crate) fn from_head(
         head: ParsedHead,
-        body: Bytes,
         remote_addr: SocketAddr,
         host: String,
     ) -> Result<Request, HeadError> {
@@ -95,10 +95,26 @@ impl Request {
             head.target,
             head.version,
             head.headers,
-            body,
             remote_addr,
             host,
         )
+    }
+
+    /// Replaces the body (Go's `r.Body = ...`), e.g. with bytes a middleware has already read.
+    ///
+    /// The stream from the connection is kept aside, not dropped: after the handler the server
+    /// still reads what is left of it (or closes), so the next request is found where it starts.
+    pub fn set_body(&mut self, body: Body) {
+        let old = std::mem::replace(&mut self.body, body);
+        if old.is_on_connection() && self.wire_body.is_none() {
+            self.wire_body = Some(old);
+        }
+    }
+
+    /// The body the connection's bytes flow through: the one the server attached, even if a
+    /// handler replaced it with [`set_body`](Self::set_body).
+    pub(crate) fn wire_body_mut(&mut self) -> &mut Body {
+        self.wire_body.as_mut().unwrap_or(&mut self.body)
     }
 
     /// Gives back the request's header map and strings for the next request on the connection,
@@ -122,7 +138,6 @@ impl Request {
         target: String,
         version: Version,
         headers: HeaderMap,
-        body: Bytes,
         remote_addr: SocketAddr,
         mut host: String,
     ) -> Result<Request, HeadError> {
@@ -142,7 +157,8 @@ impl Request {
             raw_query: parts.query,
             host,
             remote_addr,
-            body,
+            body: Body::empty(),
+            wire_body: None,
             target,
         })
     }
@@ -213,14 +229,21 @@ impl Request {
         self.remote_addr
     }
 
-    /// The whole request body.
-    pub fn body(&self) -> &[u8] {
+    /// The body stream (Go's `r.Body`): its limit, trailers and error.
+    pub fn body(&self) -> &Body {
         &self.body
     }
 
-    /// The body as shared bytes (cheap to clone).
-    pub fn body_bytes(&self) -> &Bytes {
-        &self.body
+    /// The body stream, to read from: `r.body_mut().read_to_end(max)`, or any
+    /// `tokio::io::AsyncReadExt` method.
+    pub fn body_mut(&mut self) -> &mut Body {
+        &mut self.body
+    }
+
+    /// The trailer fields of a chunked body, once it has been read to its end (Go's
+    /// `r.Trailer`).
+    pub fn trailers(&self) -> Option<&HeaderMap> {
+        self.body.trailers()
     }
 }
 

@@ -6,7 +6,10 @@
 //! - if the handler finishes within that buffer, we know the whole body and send `Content-Length`;
 //! - if it writes more (or calls [`flush`](ResponseWriter::flush)), the head goes out with
 //!   `Transfer-Encoding: chunked` (HTTP/1.1) or the body runs to connection close (HTTP/1.0);
-//! - if the handler declared its own `Content-Length`, the body is streamed raw and checked against it.
+//! - if the handler declared its own `Content-Length`, the body is streamed raw and held to it:
+//!   a write past it fails with [`ErrContentLength`](ResponseWriter::write) and sends nothing of
+//!   that write (Go's `ErrContentLength`); a body that ends short closes the connection, since the
+//!   client would otherwise wait for the missing bytes or read the next response as body.
 //!
 //! No body is ever sent for HEAD requests or for 1xx, 204 and 304 responses.
 //!
@@ -25,6 +28,7 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::Instant;
 
 use crate::date;
+use crate::expect::ContinueGate;
 use crate::signal::ConnSignal;
 
 /// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
@@ -72,6 +76,18 @@ pub(crate) struct Exchange {
     pub keep_alive: bool,
 }
 
+impl Exchange {
+    /// The request a protocol error answers: its method and version cannot be trusted, so the
+    /// answer is HTTP/1.1 with a body, and the connection closes.
+    pub(crate) fn for_error() -> Exchange {
+        Exchange {
+            is_head: false,
+            version: Version::HTTP_11,
+            keep_alive: false,
+        }
+    }
+}
+
 /// Writes one response; reused for every request on a connection.
 pub struct ResponseWriter {
     output: Output,
@@ -90,6 +106,11 @@ pub struct ResponseWriter {
     server_signal: Option<Arc<ConnSignal>>,
     /// The connection must close after this response.
     close_after: bool,
+    /// The handler's own `Content-Length`, read at its first write (as Go reads it when the
+    /// header is written): `None` until then, `Some(None)` when it declared none.
+    declared: Option<Option<u64>>,
+    /// The connection's `100 Continue` decision: a response that starts refuses it.
+    continue_gate: Option<Arc<ContinueGate>>,
     write_timeout: Duration,
     body_written: u64,
     /// See [`finished_at`](Self::finished_at).
@@ -101,9 +122,11 @@ impl ResponseWriter {
         out: OwnedWriteHalf,
         write_timeout: Duration,
         signal: Option<Arc<ConnSignal>>,
+        continue_gate: Arc<ContinueGate>,
     ) -> Self {
         let mut w = Self::with_output(Output::Socket(out), write_timeout);
         w.server_signal = signal;
+        w.continue_gate = Some(continue_gate);
         w
     }
 
@@ -130,6 +153,8 @@ impl ResponseWriter {
             },
             server_signal: None,
             close_after: false,
+            declared: None,
+            continue_gate: None,
             write_timeout,
             body_written: 0,
             finished_at: Instant::now(),
@@ -145,6 +170,7 @@ impl ResponseWriter {
         self.committed = None;
         self.exchange = exchange;
         self.close_after = false;
+        self.declared = None;
         self.body_written = 0;
         if let Output::Recorder(body) = &mut self.output {
             body.clear();
@@ -194,7 +220,8 @@ impl ResponseWriter {
     /// Writes body bytes (Go's `Write`). The first write without a status sends 200.
     ///
     /// Fails for responses that allow no body (1xx, 204, 304), when more bytes are written than a
-    /// declared `Content-Length`, and when the socket write fails or times out.
+    /// declared `Content-Length` (nothing of that write is sent: Go's `ErrContentLength`), and
+    /// when the socket write fails or times out.
     pub async fn write(&mut self, data: &[u8]) -> io::Result<()> {
         if self.status.is_none() {
             self.status = Some(StatusCode::OK);
@@ -203,6 +230,15 @@ impl ResponseWriter {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "the response status does not allow a body",
+            ));
+        }
+        let declared = *self
+            .declared
+            .get_or_insert_with(|| declared_length(&self.headers));
+        if declared.is_some_and(|n| self.body_written + data.len() as u64 > n) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "wrote more than the declared Content-Length",
             ));
         }
         self.body_written += data.len() as u64;
@@ -245,19 +281,27 @@ impl ResponseWriter {
     /// connection must close afterwards. The wire bytes are left for the connection to flush, so
     /// that pipelined responses can share one socket write.
     pub(crate) fn finish(&mut self) -> bool {
-        match self.committed {
-            None => self.commit(true),
-            Some(framing) => {
-                match framing {
-                    Framing::Chunked => self.wire.extend_from_slice(b"0\r\n\r\n"),
-                    // The handler promised more bytes than it wrote: the client would wait forever.
-                    Framing::Length(remaining) if remaining > 0 => self.close_after = true,
-                    _ => {}
-                }
-                self.finished_at = Instant::now();
+        if self.committed.is_none() {
+            self.commit(true);
+        } else {
+            if self.committed == Some(Framing::Chunked) {
+                self.wire.extend_from_slice(b"0\r\n\r\n");
             }
+            self.finished_at = Instant::now();
+        }
+        // The handler promised more bytes than it wrote: the client would wait for them, or read
+        // the next response as body. Closing is the only way to end such a body.
+        if matches!(self.committed, Some(Framing::Length(remaining)) if remaining > 0) {
+            self.close_after = true;
         }
         self.close_after
+    }
+
+    /// Makes the connection close after this response (the request's body was left unread or
+    /// broken, so what follows it on the wire cannot be trusted). Before the head is committed the
+    /// response also says `Connection: close`.
+    pub(crate) fn close_after_response(&mut self) {
+        self.close_after = true;
     }
 
     /// When the last response was finished: the connection's idle time starts here. It is the
@@ -272,11 +316,13 @@ impl ResponseWriter {
     fn commit(&mut self, finished: bool) {
         let status = self.status();
         let allows_body = status_allows_body(status);
-        let declared = self
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| crate::head::parse_digits(s.trim()));
+        if let Some(gate) = &self.continue_gate {
+            gate.refuse();
+        }
+        let declared = match self.declared {
+            Some(declared) => declared,
+            None => declared_length(&self.headers),
+        };
         // The framing is ours to decide: a handler's Transfer-Encoding is dropped, and so is a
         // Content-Length that is malformed or not allowed for this status.
         self.headers.remove(header::TRANSFER_ENCODING);
@@ -292,6 +338,10 @@ impl ResponseWriter {
         let mut framing = if !allows_body {
             Framing::NoBody
         } else if let Some(n) = declared {
+            // Finished short of the declared length: say now that the connection will close.
+            if finished && !self.exchange.is_head && (self.pending.len() as u64) < n {
+                self.close_after = true;
+            }
             Framing::Length(n)
         } else if finished {
             if !(self.exchange.is_head && known_len == 0) {
@@ -335,7 +385,8 @@ impl ResponseWriter {
         }
         let pending = std::mem::take(&mut self.pending);
         if !pending.is_empty() {
-            // Cannot fail: a fresh Length(n) always admits the n pending bytes.
+            // Cannot fail: `write` refuses bytes past a declared length before buffering them, so
+            // a fresh Length(n) admits everything pending.
             let _ = self.send_body(&pending);
         }
         self.pending = pending;
@@ -472,15 +523,8 @@ impl ResponseWriter {
             self.pending.extend_from_slice(body.as_bytes());
         }
         self.committed = None;
+        self.declared = Some(None);
         self.commit(true);
-    }
-
-    /// Writes `100 Continue` straight away, so a client waiting on `Expect: 100-continue` sends
-    /// its body.
-    pub(crate) async fn send_continue(&mut self) -> io::Result<()> {
-        self.wire
-            .extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
-        self.flush_wire().await
     }
 
     /// The body recorded by a [`recorder`](Self::recorder) writer (empty for socket writers). Call
@@ -519,6 +563,12 @@ impl ResponseWriter {
     pub(crate) fn has_unflushed(&self) -> bool {
         !self.wire.is_empty()
     }
+}
+
+/// The handler's `Content-Length`, if it set a valid one (an invalid one is dropped at commit).
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    let value = headers.get(header::CONTENT_LENGTH)?;
+    wire::decimal::parse_decimal(value.as_bytes().trim_ascii())
 }
 
 /// RFC 9110: 1xx, 204 and 304 responses never carry a body.

@@ -12,10 +12,14 @@ use tokio::net::TcpStream;
 fn ok() -> impl servemux::Handler {
     handler_fn(|w, r| {
         Box::pin(async move {
+            // A body that cannot be read is answered by the server (400, 413), not by us.
+            let Ok(body) = r.body_mut().read_to_end(u64::MAX).await else {
+                return;
+            };
             let text = format!(
                 "served {} body={}",
                 r.path(),
-                String::from_utf8_lossy(r.body())
+                String::from_utf8_lossy(&body)
             );
             let _ = w.write(text.as_bytes()).await;
         })
@@ -49,6 +53,12 @@ async fn each_hostile_input_gets_its_status() {
         ),
         (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "400"),
         (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3, 4\r\n\r\nabcd", "400"),
+        // Refused like Go and hyper: a comma list, even of one repeated length.
+        (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5, 5\r\n\r\nhello", "400"),
+        // RFC 9112 section 3.2: a Host with bytes no host may hold.
+        (b"GET / HTTP/1.1\r\nHost: exampl>.com\r\n\r\n", "400"),
+        (b"GET / HTTP/1.1\r\nHost: caf\xc3\xa9.com\r\n\r\n", "400"),
+        (b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "400"),
         (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: +3\r\n\r\nabc", "400"),
         (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n", "400"),
         (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3x\r\n\r\nabc", "400"),

@@ -41,12 +41,15 @@ fn echo() -> impl servemux::Handler {
                     let _ = w.write(b"ignored for 204 and 304").await;
                 }
                 _ => {
+                    let Ok(body) = r.body_mut().read_to_end(u64::MAX).await else {
+                        return;
+                    };
                     let text = format!(
                         "{} {} q={} body={}",
                         r.method(),
                         r.path(),
                         r.raw_query(),
-                        String::from_utf8_lossy(r.body())
+                        String::from_utf8_lossy(&body)
                     );
                     w.write(text.as_bytes()).await.unwrap();
                 }
