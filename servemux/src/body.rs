@@ -117,7 +117,7 @@ pub struct Body {
     /// Reading more than this fails with [`BodyError::TooLarge`].
     limit: u64,
     error: Option<BodyError>,
-    trailers: Option<HeaderMap>,
+    trailers: Option<Box<HeaderMap>>,
 }
 
 // Boxing the connection variant would cost an allocation per request; a `Body` lives inside its
@@ -235,7 +235,7 @@ impl Body {
     /// The trailer fields sent after a chunked body (Go's `Request.Trailer`), available once the
     /// body has been read to its end.
     pub fn trailers(&self) -> Option<&HeaderMap> {
-        self.trailers.as_ref()
+        self.trailers.as_deref()
     }
 
     /// Reads the rest of the body into memory, failing if it is longer than `max` bytes (Go's
@@ -462,12 +462,13 @@ impl AsyncRead for Body {
         }
         this.read += got as u64;
         if c.decoder.is_done() {
-            this.trailers = c.decoder.take_trailers();
+            this.trailers = c.decoder.take_trailers().map(Box::new);
         }
         Poll::Ready(Ok(()))
     }
 }
 
+// ANCHOR: poll_data
 impl ConnBody {
     /// Puts up to `max` body bytes into `out`; `Ok(0)` only at the body's end.
     fn poll_data(
@@ -521,3 +522,4 @@ impl ConnBody {
         }
     }
 }
+// ANCHOR_END: poll_data

@@ -112,7 +112,8 @@ pub(crate) async fn serve_conn(
                 answer: Some(e),
             }) => {
                 w.send_error(e.status, e.reason);
-                return close_after_error(w, io).await;
+                // Boxed: its drain buffer would otherwise be in every connection's future.
+                return Box::pin(close_after_error(w, io)).await;
             }
             Err(Refusal { answer: None, .. }) => return,
         };

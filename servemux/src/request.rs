@@ -30,7 +30,7 @@ pub struct Request {
     remote_addr: SocketAddr,
     body: Body,
     /// The connection's body, when a handler replaced `body` with another.
-    wire_body: Option<Body>,
+    wire_body: Option<Box<Body>>,
 }
 
 /// A request could not be built from the parts given to [`Request::new`].
@@ -107,14 +107,14 @@ impl Request {
     pub fn set_body(&mut self, body: Body) {
         let old = std::mem::replace(&mut self.body, body);
         if old.is_on_connection() && self.wire_body.is_none() {
-            self.wire_body = Some(old);
+            self.wire_body = Some(Box::new(old));
         }
     }
 
     /// The body the connection's bytes flow through: the one the server attached, even if a
     /// handler replaced it with [`set_body`](Self::set_body).
     pub(crate) fn wire_body_mut(&mut self) -> &mut Body {
-        self.wire_body.as_mut().unwrap_or(&mut self.body)
+        self.wire_body.as_deref_mut().unwrap_or(&mut self.body)
     }
 
     /// Gives back the request's header map and strings for the next request on the connection,

@@ -62,7 +62,7 @@ pub struct ChunkedDecoder {
     /// The raw trailer section (lines with their CRLF), parsed once the body ends.
     trailer_bytes: Vec<u8>,
     max_trailer_bytes: usize,
-    trailers: Option<HeaderMap>,
+    trailers: Option<Box<HeaderMap>>,
 }
 
 /// What one call of [`ChunkedDecoder::decode`] did with its input.
@@ -154,7 +154,7 @@ impl ChunkedDecoder {
 
     /// The trailer fields, once the body is done (Go's `Request.Trailer`); `None` when it had none.
     pub fn take_trailers(&mut self) -> Option<HeaderMap> {
-        self.trailers.take()
+        self.trailers.take().map(|t| *t)
     }
 
     /// One byte of framing (everything but chunk data).
@@ -263,7 +263,7 @@ impl ChunkedDecoder {
             let value = HeaderValue::from_bytes(h.value).map_err(|_| WireError::Trailer)?;
             map.append(name, value);
         }
-        self.trailers = Some(map);
+        self.trailers = Some(Box::new(map));
         Ok(())
     }
 }
