@@ -13,7 +13,9 @@
 //! are provided methods, the counterpart of Go's promoted methods. Go's `SetValue`/`Value` map
 //! has no counterpart: a Rust context keeps such data in typed fields of its own.
 
-use servemux::{Request, ResponseWriter};
+use std::io;
+
+use servemux::{BoxFuture, Request, ResponseWriter};
 
 use crate::ActionResult;
 
@@ -63,6 +65,21 @@ pub trait ActionContext<'a>: Send {
     /// The request (Go's `Request()`); its body has already been read.
     fn request(&self) -> &'a Request {
         self.base().request
+    }
+
+    /// Reads the whole request body (Go's `ioutil.ReadAll(ctx.Request().Body)`).
+    ///
+    /// Every controller and the demo read the request body through this one method, so that the
+    /// server's move from a pre-read body to a streamed one changes this method and nothing else.
+    /// That is why it is already shaped for a stream: `async`, fallible, taking `&mut self` (a
+    /// stream is consumed) and giving an owned buffer. Today servemux has read the body before
+    /// the handler runs, so this copies it and cannot fail.
+    fn read_body<'s>(&'s mut self) -> BoxFuture<'s, io::Result<Vec<u8>>>
+    where
+        'a: 's,
+    {
+        let body = self.base().request.body().to_vec();
+        Box::pin(std::future::ready(Ok(body)))
     }
 
     /// The response writer, for headers, the status and direct writes (Go's `ResponseWriter()`).

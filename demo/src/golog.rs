@@ -1,0 +1,104 @@
+//! The client's log line as goinbox prints it: golog's console format around httpclient's message.
+//!
+//! The seed's client session shows, for each request,
+//! `[Debug] [2020-12-13 22:31:03] - [HttpClient] Host: ... StatusCode: 200`. Three programs
+//! build that line in Go: the client's `fmtLog` puts its trace id (`-` until `SetTraceId` gives
+//! one) and `[HttpClient]` in front of the message, and golog's `SimpleFormat` puts the level and
+//! the local time (`2006-01-02 15:04:05`) in front of that, fields separated by tabs, and its
+//! console writer prints the line on stdout.
+//!
+//! Here httpclient emits the message as a `tracing` event, and [`GoLogFormat`] is the
+//! `tracing-subscriber` event format that adds the rest. The trace id belongs to the client
+//! session, as it belongs to the Go `Client`, so it is a field of the format. golog colours each
+//! line for the terminal; we print it plain.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
+
+/// The trace id goinbox's client logs before one is set.
+pub const NO_TRACE_ID: &str = "-";
+
+/// Formats each event as `[Level]\t[YYYY-MM-DD HH:MM:SS]\tTRACE\t[HttpClient]\tMESSAGE`.
+#[derive(Debug, Clone)]
+pub struct GoLogFormat {
+    trace_id: String,
+}
+
+impl GoLogFormat {
+    /// A format that logs `trace_id` (Go's `Client.SetTraceId`); [`NO_TRACE_ID`] for none.
+    pub fn new(trace_id: impl Into<String>) -> Self {
+        GoLogFormat {
+            trace_id: trace_id.into(),
+        }
+    }
+}
+
+/// golog's level names (`LogLevel` in `base.go`).
+fn level_name(level: &Level) -> &'static str {
+    match *level {
+        Level::ERROR => "Error",
+        Level::WARN => "Warning",
+        Level::INFO => "Info",
+        Level::DEBUG | Level::TRACE => "Debug",
+    }
+}
+
+/// golog's time pattern `2006-01-02 15:04:05`, local time.
+pub fn golog_time(at: SystemTime) -> String {
+    // Go's `log` date and golog's differ only in the date separator.
+    gracehttp::go_log_prefix(at).trim_end().replace('/', "-")
+}
+
+/// The line in front of a message, without the message: `[Debug]\t[TIME]\tTRACE\t[HttpClient]\t`.
+pub fn line_prefix(level: &Level, at: SystemTime, trace_id: &str) -> String {
+    format!(
+        "[{}]\t[{}]\t{}\t[HttpClient]\t",
+        level_name(level),
+        golog_time(at),
+        trace_id
+    )
+}
+
+impl<S, N> FormatEvent<S, N> for GoLogFormat
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let level = event.metadata().level();
+        writer.write_str(&line_prefix(level, SystemTime::now(), &self.trace_id))?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_is_golog_console_format() {
+        let p = line_prefix(&Level::DEBUG, SystemTime::now(), NO_TRACE_ID);
+        let fields: Vec<&str> = p.split('\t').collect();
+        assert_eq!(fields.len(), 5, "{p:?}");
+        assert_eq!(fields[0], "[Debug]");
+        assert_eq!(fields[2], "-");
+        assert_eq!(fields[3], "[HttpClient]");
+        assert_eq!(fields[4], "");
+        let time = fields[1].trim_start_matches('[').trim_end_matches(']');
+        assert_eq!(time.len(), "2020-12-13 22:31:03".len(), "{time:?}");
+        assert_eq!(&time[4..5], "-");
+        assert_eq!(&time[7..8], "-");
+        assert_eq!(&time[10..11], " ");
+    }
+}
