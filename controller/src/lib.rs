@@ -81,6 +81,6 @@ pub use context::{ActionContext, BaseContext};
 pub use controller::{boxed, Actions, AnyController, Controller, Registered};
 pub use controller_macros::actions;
 pub use error::RouteError;
-pub use router::{general_names, Route, RouteInfo, Router, Via, INDEX};
+pub use router::{general_names, ParseRoutePath, Route, RouteGuide, RouteInfo, Router, Via, INDEX};
 pub use servemux::BoxFuture;
 pub use system::System;
