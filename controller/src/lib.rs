@@ -14,10 +14,11 @@
 //! | `router.FindRoute`                          | [`Router::resolve`], [`Router::resolve_ordered`] |
 //! | `system.System`                             | [`System`]                             |
 //! | `system.JumpOutAction`, `Redirect302`       | [`jump_out`], [`redirect_302`], [`Jump`] |
+//! | `query.QuerySet`, `IntVar`, `StringVar`     | [`query::QuerySet`], [`query::Param`]  |
 //!
 //! Modules, one idea each: `action` (what an action is), `jump` (how it ends early), `context`,
 //! `controller` (the traits and the type-erased table entry), `router`, `lifecycle` (one
-//! request), `system` (the `servemux::Handler`), `error`.
+//! request), `system` (the `servemux::Handler`), `query` (typed query parameters), `error`.
 //!
 //! ```
 //! use controller::{boxed, ActionContext, BaseContext, Controller, Router, System};
@@ -75,6 +76,7 @@ mod controller;
 mod error;
 mod jump;
 mod lifecycle;
+pub mod query;
 mod router;
 mod system;
 
