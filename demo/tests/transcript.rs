@@ -383,3 +383,31 @@ fn new_pid(stderr: &Lines, old: u32) -> u32 {
     assert_ne!(pid, old);
     pid
 }
+
+/// `--trace-id auto`: every log line of the session carries the one id goinbox's `idgen` made
+/// from the server's address: `7f000001` (127.0.0.1), the port in 5 digits, milliseconds, a
+/// 4-digit counter.
+#[test]
+fn client_logs_a_generated_trace_id() {
+    let demo = Demo::start();
+    let out = Command::new(env!("CARGO_BIN_EXE_client"))
+        .args(["--trace-id", "auto", &demo.url("")])
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run the client");
+    assert!(out.status.success(), "client failed: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("[Debug]"))
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "{text}");
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let prefix = format!("7f000001{:05}", demo.addr.port());
+    let id = ids[0];
+    assert!(id.starts_with(&prefix), "{id}");
+    assert!(id.ends_with("0000"), "{id}");
+    assert_eq!(id.len(), prefix.len() + 13 + 4, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+}
