@@ -88,4 +88,4 @@ pub use error::RouteError;
 pub use jump::{jump_out, redirect_302, respond, ActionResult, Jump, JumpFn};
 pub use router::{general_names, ParseRoutePath, Route, RouteGuide, RouteInfo, Router, Via, INDEX};
 pub use servemux::BoxFuture;
-pub use system::System;
+pub use system::{RoutePath, System};

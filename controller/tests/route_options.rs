@@ -1,13 +1,15 @@
 //! The router's options, over real HTTP: the default route (Go's `SetDefaultRoute`), the names
 //! empty segments stand for (`SetEmptyControllerName`, `SetEmptyActionName`) and an application's
-//! own path parser (`SetParseRoutePathFunc`). Each answer names the action that served it and the
-//! arguments it got, so a test reads which route won from the body.
+//! own path parser (`SetParseRoutePathFunc`), and what the system routes on (go-jar's
+//! `SetRouteFunc`). Each answer names the action that served it and the arguments it got, so a
+//! test reads which route won from the body.
 
 mod common;
 
-use controller::{
-    boxed, ActionContext, BaseContext, Controller, RouteError, RouteGuide, Router, Via,
-};
+use std::borrow::Cow;
+
+use controller::{boxed, ActionContext, BaseContext, Controller, RouteError, RouteGuide};
+use controller::{Router, System, Via};
 use servemux::{Request, ResponseWriter};
 
 struct IndexController;
@@ -238,3 +240,24 @@ async fn parser_rules_and_default_route_together() {
     assert_eq!(get(&srv, "/elsewhere").await.0, 404);
     srv.stop().await;
 }
+
+// ANCHOR: route_path
+#[tokio::test]
+async fn the_system_can_route_on_something_else_than_the_path() {
+    let mut system = System::new(table());
+    // `?r=controller/action` names the route; without it, the path does.
+    system.set_route_path(|r| match r.query("r") {
+        Some(route) => Cow::Owned(format!("/{route}")),
+        None => Cow::Borrowed(r.path()),
+    });
+    let srv = common::serve_system(system).await;
+    assert_eq!(
+        get(&srv, "/anything?r=user/list").await,
+        (200, "user/list".into())
+    );
+    assert_eq!(get(&srv, "/?r=home/show").await, (200, "home/show".into()));
+    assert_eq!(get(&srv, "/home/show").await, (200, "home/show".into()));
+    assert_eq!(get(&srv, "/?r=nosuch/thing").await.0, 404);
+    srv.stop().await;
+}
+// ANCHOR_END: route_path
