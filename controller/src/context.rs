@@ -74,6 +74,7 @@ pub trait ActionContext<'a>: Send {
     /// That is why it is already shaped for a stream: `async`, fallible, taking `&mut self` (a
     /// stream is consumed) and giving an owned buffer. Today servemux has read the body before
     /// the handler runs, so this copies it and cannot fail.
+    // ANCHOR: read_body
     fn read_body<'s>(&'s mut self) -> BoxFuture<'s, io::Result<Vec<u8>>>
     where
         'a: 's,
@@ -81,6 +82,7 @@ pub trait ActionContext<'a>: Send {
         let body = self.base().request.body().to_vec();
         Box::pin(std::future::ready(Ok(body)))
     }
+    // ANCHOR_END: read_body
 
     /// The response writer, for headers, the status and direct writes (Go's `ResponseWriter()`).
     /// Bytes written here go out before the buffered body.

@@ -64,6 +64,7 @@ pub fn line_prefix(level: &Level, at: SystemTime, trace_id: &str) -> String {
     )
 }
 
+// ANCHOR: format
 impl<S, N> FormatEvent<S, N> for GoLogFormat
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
@@ -81,6 +82,7 @@ where
         writeln!(writer)
     }
 }
+// ANCHOR_END: format
 
 #[cfg(test)]
 mod tests {
