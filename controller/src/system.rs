@@ -61,11 +61,11 @@ impl Handler for System {
             None => Cow::Borrowed(r.path()),
         };
         let Some(route) = self.router.resolve(&path) else {
-            tracing::debug!(path = %path, "no route");
+            tracing::debug!(path = &*path, "no route");
             return Box::pin(servemux::not_found(w));
         };
         tracing::debug!(
-            path = %path,
+            path = &*path,
             controller = route.controller,
             action = route.action,
             via = ?route.via,
