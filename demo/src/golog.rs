@@ -11,6 +11,12 @@
 //! `tracing-subscriber` event format that adds the rest. The trace id belongs to the client
 //! session, as it belongs to the Go `Client`, so it is a field of the format. golog colours each
 //! line for the terminal; we print it plain.
+//!
+//! goinbox's `Do` joins the message's fields (`Host: ...`, `URL: ...`, `TimeDuration: ...`,
+//! `StatusCode: ...` or `Error: ...`) with tabs, where httpclient's message has spaces; the
+//! seed's Go client, run against the seed's Go server, prints tabs. So the format puts the tab
+//! back in front of each of those labels ([`goinbox_fields`]). A URL cannot hold a space, so a
+//! label is never found inside one.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -64,6 +70,16 @@ pub fn line_prefix(level: &Level, at: SystemTime, trace_id: &str) -> String {
     )
 }
 
+/// httpclient's `Host: h URL: u TimeDuration: d StatusCode: s` with goinbox's tabs between the
+/// fields: `Host: h\tURL: u\tTimeDuration: d\tStatusCode: s`.
+pub fn goinbox_fields(message: &str) -> String {
+    let mut out = message.to_owned();
+    for label in ["URL: ", "TimeDuration: ", "StatusCode: ", "Error: "] {
+        out = out.replace(&format!(" {label}"), &format!("\t{label}"));
+    }
+    out
+}
+
 // ANCHOR: format
 impl<S, N> FormatEvent<S, N> for GoLogFormat
 where
@@ -78,8 +94,10 @@ where
     ) -> fmt::Result {
         let level = event.metadata().level();
         writer.write_str(&line_prefix(level, SystemTime::now(), &self.trace_id))?;
-        ctx.field_format().format_fields(writer.by_ref(), event)?;
-        writeln!(writer)
+        let mut message = String::new();
+        ctx.field_format()
+            .format_fields(Writer::new(&mut message), event)?;
+        writeln!(writer, "{}", goinbox_fields(&message))
     }
 }
 // ANCHOR_END: format
@@ -87,6 +105,20 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_joined_with_tabs() {
+        let m = "Host: 127.0.0.1:8010 URL: http://127.0.0.1:8010/demo/args/123 TimeDuration: 1.3ms StatusCode: 200";
+        assert_eq!(
+            goinbox_fields(m),
+            "Host: 127.0.0.1:8010\tURL: http://127.0.0.1:8010/demo/args/123\tTimeDuration: 1.3ms\tStatusCode: 200"
+        );
+        let e = "Host: h:1 URL: http://h:1/ TimeDuration: 2s Error: connection refused";
+        assert_eq!(
+            goinbox_fields(e),
+            "Host: h:1\tURL: http://h:1/\tTimeDuration: 2s\tError: connection refused"
+        );
+    }
 
     #[test]
     fn prefix_is_golog_console_format() {

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! For each request it prints, on stdout as the Go test does, goinbox's debug line
-//! (`[Debug]\t[2020-12-13 22:31:03]\t-\t[HttpClient]\tHost: ...`: httpclient's message, emitted
+//! (`[Debug]\t[2020-12-13 22:31:03]\t-\t[HttpClient]\tHost: ...\tURL: ...`: httpclient's message, emitted
 //! through `tracing`, in golog's console format with the client's trace id, `-` as none was set),
 //! then the body and the request's duration, as `fmt.Println(body, duration)` prints them.
 //!
