@@ -10,26 +10,17 @@
 //! after replacing only what changes from run to run: dates and times, pids, durations, and the
 //! port (the test listens on a free one instead of 8010).
 
-use std::io::{BufRead, BufReader, Read};
+mod common;
+
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::*;
 use httpclient::load::{self, LoadPlan, Stop};
 use httpclient::Client;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
-use regex::Regex;
-
-const SEED: &str = include_str!("seed/readme-example.txt");
-const SERVER_STDOUT: &str = include_str!("seed/server.stdout");
-const SERVER_STDERR: &str = include_str!("seed/server.stderr");
-const CLIENT: &str = include_str!("seed/client.txt");
-const CURL: &str = include_str!("seed/curl.txt");
-
-/// Lines a stream of the server processes has printed so far.
-type Lines = Arc<Mutex<Vec<String>>>;
 
 /// The server process (and the processes it restarts into, which share its pipes).
 struct Demo {
@@ -37,17 +28,6 @@ struct Demo {
     addr: SocketAddr,
     stdout: Lines,
     stderr: Lines,
-}
-
-fn collect(pipe: impl Read + Send + 'static) -> Lines {
-    let lines: Lines = Arc::default();
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    lines
 }
 
 impl Demo {
@@ -92,124 +72,6 @@ impl Drop for Demo {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Waits (bounded) until `lines` holds at least `n` lines, and returns them all.
-fn wait_lines(lines: &Lines, n: usize, what: &str) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let now = lines.lock().unwrap().clone();
-        if now.len() >= n {
-            return now;
-        }
-        assert!(Instant::now() < deadline, "{what}: got only {now:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Waits (bounded) until a line equal to `line` was printed.
-fn wait_for(lines: &Lines, line: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !lines.lock().unwrap().iter().any(|l| l.ends_with(line)) {
-        assert!(
-            Instant::now() < deadline,
-            "no line {line:?} in {:?}",
-            lines.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn pid_alive(pid: u32) -> bool {
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
-}
-
-fn wait_gone(pid: u32) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while pid_alive(pid) {
-        assert!(Instant::now() < deadline, "process {pid} did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Every run of whitespace as one space, and no HTML tags: the seed document's view of a text.
-fn as_the_seed_page_shows(text: &str) -> String {
-    let no_tags = Regex::new(r"<[^>]*>").unwrap().replace_all(text, "");
-    no_tags.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The restart lines with Go's date replaced and the pids numbered in order of appearance, so
-/// that "the process the first restart started is the one the second restart stops" is compared.
-fn mask_restart_lines(text: &str) -> String {
-    let date = Regex::new(r"(?m)^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} ").unwrap();
-    let text = date.replace_all(text, "DATE ");
-    let pid = Regex::new(r"\[(?:pid: )?(\d+)\]").unwrap();
-    let mut seen: Vec<String> = Vec::new();
-    pid.replace_all(&text, |c: &regex::Captures| {
-        let n = &c[1];
-        let i = seen.iter().position(|p| p == n).unwrap_or_else(|| {
-            seen.push(n.to_owned());
-            seen.len() - 1
-        });
-        c[0].replace(n, &format!("P{}", i + 1))
-    })
-    .into_owned()
-}
-
-/// The client session with its clock readings replaced: the log line's time, and the two
-/// durations per request (the log line's and the one printed after the body).
-fn mask_client(text: &str) -> String {
-    let time = Regex::new(r"\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\]").unwrap();
-    let text = time.replace_all(text, "[TIME]");
-    let logged = Regex::new(r"TimeDuration: \S+").unwrap();
-    let text = logged.replace_all(&text, "TimeDuration: D");
-    let printed = Regex::new(r"(?m)^ [0-9][0-9.]*[a-zµ]+$").unwrap();
-    printed.replace_all(&text, " D").into_owned()
-}
-
-/// The seed's `go test` output without what `go test` itself adds around the program's output:
-/// the two commands, `PASS` and the `ok  gohttp/httpclient 0.006s` summary.
-fn client_output_of_the_seed() -> String {
-    CLIENT
-        .lines()
-        .filter(|l| !l.starts_with("$ ") && *l != "PASS" && !l.starts_with("ok  "))
-        .map(|l| format!("{l}\n"))
-        .collect()
-}
-
-/// One command of the curl session and the body it printed.
-struct CurlStep {
-    url_path: String,
-    data: Option<String>,
-    body: String,
-}
-
-fn curl_steps() -> Vec<CurlStep> {
-    let mut steps: Vec<CurlStep> = Vec::new();
-    for line in CURL.lines() {
-        let command = line.strip_prefix("$ ").unwrap_or(line);
-        if let Some(rest) = command.strip_prefix("curl ") {
-            let (url, data) = match rest.split_once(" -d ") {
-                Some((url, data)) => (url, Some(data.trim_matches('\'').to_owned())),
-                None => (rest, None),
-            };
-            let url_path = url
-                .strip_prefix("http://127.0.0.1:8010")
-                .expect("the seed's URLs are on 127.0.0.1:8010")
-                .to_owned();
-            steps.push(CurlStep {
-                url_path,
-                data,
-                body: String::new(),
-            });
-        } else {
-            let step = steps.last_mut().expect("output follows a command");
-            step.body.push_str(line);
-            step.body.push('\n');
-        }
-    }
-    steps
 }
 
 /// The files of `tests/seed/` are the seed's transcripts: each, seen the way the seed document
@@ -364,24 +226,6 @@ async fn seed_transcripts_restarts_and_clean_stop() {
             .all(|l| *l == "destruct demo context" || *l == json || l.starts_with("Hi, Client!")),
         "{after:?}"
     );
-}
-
-/// The pid in `[pid: old] A new process [NEW] has been started successfully. ...`.
-fn new_pid(stderr: &Lines, old: u32) -> u32 {
-    let marker = format!("[pid: {old}] A new process [");
-    let lines = stderr.lock().unwrap().clone();
-    let line = lines
-        .iter()
-        .find(|l| l.contains(&marker))
-        .unwrap_or_else(|| panic!("no new process line for {old} in {lines:?}"));
-    let pid: u32 = line
-        .split('[')
-        .nth(2)
-        .and_then(|s| s.split(']').next())
-        .and_then(|s| s.parse().ok())
-        .expect("the new pid");
-    assert_ne!(pid, old);
-    pid
 }
 
 /// `--trace-id auto`: every log line of the session carries the one id goinbox's `idgen` made
