@@ -9,9 +9,10 @@
 //! Go embeds `*BaseContext` in each context struct and overrides the hooks it cares about. The
 //! Rust shape is the same: a context struct holds a [`BaseContext`] and implements
 //! [`ActionContext`], pointing [`base`](ActionContext::base)/[`base_mut`](ActionContext::base_mut)
-//! at it; the hooks have empty defaults and the accessors (`request`, `writer`, `set`, `append`)
-//! are provided methods, the counterpart of Go's promoted methods. Go's `SetValue`/`Value` map
-//! has no counterpart: a Rust context keeps such data in typed fields of its own.
+//! at it; the hooks have empty defaults and the accessors (`request`, `writer`, `set`, `append`,
+//! `read_body`) are provided methods, the counterpart of Go's promoted methods. Go's
+//! `SetValue`/`Value` map has no counterpart: a Rust context keeps such data in typed fields of
+//! its own.
 
 use std::io;
 
@@ -62,7 +63,7 @@ pub trait ActionContext<'a>: Send {
     /// Runs last, once per request, after the body was written.
     fn destruct(&mut self) {}
 
-    /// The request (Go's `Request()`); its body has already been read.
+    /// The request (Go's `Request()`). Read its body with [`read_body`](Self::read_body).
     fn request(&self) -> &'a Request {
         self.base().request
     }
