@@ -2,9 +2,9 @@
 //!
 //! The seed's client prints `fmt.Println(string(resp.Contents), resp.TimeDuration.String())`, so
 //! each answer ends in a duration written the Go way: `986.798µs`, `1.5ms`, `2m3.25s`
-//! (Go 1.15 `src/time/time.go`, `func (d Duration) String`, lines 612-675). Rust's `Debug` for
-//! `Duration` agrees below a second and differs above (`123.25s` for Go's `2m3.25s`), so the
-//! client formats with this function.
+//! (Go 1.19 `src/time/time.go`: `func (d Duration) String` lines 623-694, `fmtFrac` 700-718).
+//! Rust's `Debug` for `Duration` agrees below a second and differs above (`123.25s` for Go's
+//! `2m3.25s`), so the client formats with this function.
 
 use std::time::Duration;
 
@@ -45,7 +45,8 @@ fn with_fraction(whole: u128, fraction: u128, digits: usize, unit: &str) -> Stri
 mod tests {
     use super::*;
 
-    /// Values and the strings Go 1.15 prints for them (`time.Duration(n).String()`).
+    /// Values and the strings Go 1.19 prints for them (`time.Duration(n).String()`, run with
+    /// `go run`).
     #[test]
     fn matches_go() {
         let cases: [(u64, &str); 12] = [

@@ -2,8 +2,8 @@
 //!
 //! goinbox/gohttp's gracehttp prints its lines with `log.Printf`, and Go's standard logger
 //! (`log.LstdFlags` = `Ldate | Ltime`) writes `YYYY/MM/DD HH:MM:SS ` in the local time zone in
-//! front of each message, to stderr (Go 1.15 `src/log/log.go`, `formatHeader`, lines 93-113, and
-//! `var std = New(os.Stderr, "", LstdFlags)`, line 78). [`go_log_line`] is that logger for
+//! front of each message, to stderr (Go 1.19 `src/log/log.go`: `LstdFlags` line 49,
+//! `var std = New(os.Stderr, "", LstdFlags)` line 90, `formatHeader` lines 117-167). [`go_log_line`] is that logger for
 //! [`Event`]s; a program hands it to [`Builder::logger`](crate::Builder::logger) to print what the
 //! Go original prints, where it prints it.
 
