@@ -5,35 +5,10 @@
 //! `call_action(index, ctx, args)` that `match`es the index to a direct call of the method. No
 //! reflection and no signature check at run time: the compiler already checked every call.
 //!
-//! Also here: how an action ends early. Go's `system.Redirect302(url)` panics with a private value
-//! that `System.ServeHTTP` recovers. Rust has `Result` for that: an action (or `before_action`)
-//! returns [`ActionResult`], and [`redirect_302`] is an `Err` that the system turns into a 302.
+//! How an action ends early is the `jump` module's business; what it may return is here
+//! ([`IntoActionResult`]).
 
-/// Why an action stopped before its end (Go's `jumpItem`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Jump {
-    /// Answer `302 Found` with this `Location` (Go's `Redirect302`).
-    Redirect302(String),
-}
-
-/// What an action returns: `Ok(())` to run `after_action`, `Err(jump)` to leave early.
-pub type ActionResult = Result<(), Jump>;
-
-/// Ends the action with a `302 Found` to `url`; `after_action` is skipped.
-///
-/// ```
-/// # use controller::{redirect_302, ActionResult};
-/// fn check(logged_in: bool) -> ActionResult {
-///     if !logged_in {
-///         redirect_302("/login")?; // leaves the action here
-///     }
-///     Ok(())
-/// }
-/// assert!(check(false).is_err());
-/// ```
-pub fn redirect_302(url: impl Into<String>) -> ActionResult {
-    Err(Jump::Redirect302(url.into()))
-}
+use crate::ActionResult;
 
 /// The return types an action may have: `()` (always runs `after_action`) or [`ActionResult`].
 #[diagnostic::on_unimplemented(

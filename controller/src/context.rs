@@ -9,11 +9,14 @@
 //! Go embeds `*BaseContext` in each context struct and overrides the hooks it cares about. The
 //! Rust shape is the same: a context struct holds a [`BaseContext`] and implements
 //! [`ActionContext`], pointing [`base`](ActionContext::base)/[`base_mut`](ActionContext::base_mut)
-//! at it; the hooks have empty defaults and the accessors (`request`, `writer`, `set`, `append`)
-//! are provided methods, the counterpart of Go's promoted methods. Go's `SetValue`/`Value` map
-//! has no counterpart: a Rust context keeps such data in typed fields of its own.
+//! at it; the hooks have empty defaults and the accessors (`request`, `writer`, `set`, `append`,
+//! `read_body`) are provided methods, the counterpart of Go's promoted methods. Go's
+//! `SetValue`/`Value` map has no counterpart: a Rust context keeps such data in typed fields of
+//! its own.
 
-use servemux::{Request, ResponseWriter};
+use std::io;
+
+use servemux::{BoxFuture, Request, ResponseWriter};
 
 use crate::ActionResult;
 
@@ -60,16 +63,33 @@ pub trait ActionContext<'a>: Send {
     /// Runs last, once per request, after the body was written.
     fn destruct(&mut self) {}
 
-    /// The request (Go's `Request()`); its body has already been read.
+    /// The request (Go's `Request()`). Read its body with [`read_body`](Self::read_body).
     fn request(&self) -> &'a Request {
         self.base().request
     }
 
-    /// The request body, read whole before the lifecycle began (gohttp's actions read it with
-    /// `ioutil.ReadAll`; ours are synchronous, so the system reads it for them).
-    fn request_body(&self) -> &'a [u8] {
-        self.request().body().in_memory().unwrap_or_default()
+    /// Reads the whole request body (Go's `ioutil.ReadAll(ctx.Request().Body)`).
+    ///
+    /// Every controller and the demo read the request body through this one method. servemux
+    /// streams request bodies; the controller system reads the stream whole before the lifecycle
+    /// begins (its hooks are synchronous, as gohttp's are, so they could not await it), bounded
+    /// by the server's body limit, and this hands those bytes out. A body that could not be read
+    /// never reaches an action: the server answers it (400, 413) or closes.
+    // ANCHOR: read_body
+    fn read_body<'s>(&'s mut self) -> BoxFuture<'s, io::Result<Vec<u8>>>
+    where
+        'a: 's,
+    {
+        let body = self
+            .base()
+            .request
+            .body()
+            .in_memory()
+            .unwrap_or_default()
+            .to_vec();
+        Box::pin(std::future::ready(Ok(body)))
     }
+    // ANCHOR_END: read_body
 
     /// The response writer, for headers, the status and direct writes (Go's `ResponseWriter()`).
     /// Bytes written here go out before the buffered body.

@@ -40,6 +40,16 @@ pub enum RouteError {
         /// The pattern.
         pattern: String,
     },
+    /// `set_default_route` named an action that takes arguments; a default route has none to
+    /// give it.
+    DefaultRouteTakesArguments {
+        /// The controller's route name.
+        controller: String,
+        /// The action's route name.
+        action: String,
+        /// How many arguments it takes.
+        arity: usize,
+    },
 }
 
 impl fmt::Display for RouteError {
@@ -69,6 +79,14 @@ impl fmt::Display for RouteError {
             RouteError::DuplicateRule { pattern } => {
                 write!(f, "route '{pattern}' is defined twice")
             }
+            RouteError::DefaultRouteTakesArguments {
+                controller,
+                action,
+                arity,
+            } => write!(
+                f,
+                "default route '{controller}/{action}': the action takes {arity} argument(s), a default route has none to give"
+            ),
         }
     }
 }

@@ -12,11 +12,13 @@
 //! | `controller.ActionContext`, `BaseContext`   | [`ActionContext`], [`BaseContext`]     |
 //! | `router.MapRouteItems`, `DefineRouteItem`   | [`Router::register_routes`], [`Router::define_route`] |
 //! | `router.FindRoute`                          | [`Router::resolve`], [`Router::resolve_ordered`] |
-//! | `system.System`, `Redirect302`              | [`System`], [`redirect_302`]           |
+//! | `system.System`                             | [`System`]                             |
+//! | `system.JumpOutAction`, `Redirect302`       | [`jump_out`], [`redirect_302`], [`Jump`] |
+//! | `query.QuerySet`, `IntVar`, `StringVar`     | [`query::QuerySet`], [`query::Param`]  |
 //!
-//! Modules, one idea each: `action` (what an action is, how it ends early), `context`,
+//! Modules, one idea each: `action` (what an action is), `jump` (how it ends early), `context`,
 //! `controller` (the traits and the type-erased table entry), `router`, `lifecycle` (one
-//! request), `system` (the `servemux::Handler`), `error`.
+//! request), `system` (the `servemux::Handler`), `query` (typed query parameters), `error`.
 //!
 //! ```
 //! use controller::{boxed, ActionContext, BaseContext, Controller, Router, System};
@@ -72,15 +74,18 @@ mod action;
 mod context;
 mod controller;
 mod error;
+mod jump;
 mod lifecycle;
+pub mod query;
 mod router;
 mod system;
 
-pub use action::{redirect_302, ActionDef, ActionResult, IntoActionResult, Jump};
+pub use action::{ActionDef, IntoActionResult};
 pub use context::{ActionContext, BaseContext};
 pub use controller::{boxed, Actions, AnyController, Controller, Registered};
 pub use controller_macros::actions;
 pub use error::RouteError;
-pub use router::{general_names, Route, RouteInfo, Router, Via, INDEX};
+pub use jump::{jump_out, redirect_302, respond, ActionResult, Jump, JumpFn};
+pub use router::{general_names, ParseRoutePath, Route, RouteGuide, RouteInfo, Router, Via, INDEX};
 pub use servemux::BoxFuture;
-pub use system::System;
+pub use system::{RoutePath, System};

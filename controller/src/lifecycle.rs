@@ -6,9 +6,10 @@
 //!   ┌──────▼───────┐  Err(jump) ──────────────┐
 //!   │before_action │──────────────────────────┤
 //!   └──────┬───────┘                           │
-//!   ┌──────▼───────┐  Err(jump) ──────────────┤   jump = redirect_302(url):
-//!   │   action     │──────────────────────────┤     302 Found + Location
-//!   └──────┬───────┘  panic ───────┐           │
+//!   ┌──────▼───────┐  Err(jump) ──────────────┤   jump.answer():
+//!   │   action     │──────────────────────────┤     Redirect302 -> 302 Found + Location
+//!   └──────┬───────┘  Jump::raise ────────────┤     Respond     -> status, body replaced
+//!          │          panic ───────┐           │     Out(f)      -> f(context)
 //!   ┌──────▼───────┐               │           │
 //!   │ after_action │  panic ───────┤ 500       │
 //!   └──────┬───────┘               │           │
@@ -17,11 +18,11 @@
 //!   destruct()                (always, once)
 //! ```
 //!
-//! Go gets the "always" from a `defer` that `recover`s the redirect's private panic value (and
-//! re-panics anything else, so in Go a real panic skips the body and `Destruct`). Here the
-//! redirect is a plain `Err` that `?` carries out of the action, and only real panics unwind;
-//! they are caught around the three middle boxes with `catch_unwind`, so the tail runs in every
-//! case.
+//! Go gets the "always" from a `defer` that `recover`s the jump's private panic value (and
+//! re-panics anything else, so in Go a real panic skips the body and `Destruct`). Here a jump is
+//! usually a plain `Err` that `?` carries out of the action; a jump raised as an unwind
+//! (`Jump::raise`) is recognised by its payload. Real panics are caught around the three middle
+//! boxes with `catch_unwind`, so the tail runs in every case.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -60,25 +61,42 @@ pub(crate) async fn run<'a, C: Actions>(
     // destruct; a half-updated body is exactly what Go's deferred write would send too.
     let outcome = AssertUnwindSafe(middle).catch_unwind().await;
 
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(Jump::Redirect302(url))) => {
-            tracing::debug!(
-                controller = names.controller,
-                action = names.action,
-                location = %url,
-                "redirect 302"
-            );
-            servemux::redirect(ctx.writer(), request, &url, StatusCode::FOUND).await;
-        }
-        Err(panic) => {
+    let jump = match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(jump)) => Some(jump),
+        Err(payload) => match payload.downcast::<Jump>() {
+            // `Jump::raise`: Go's recovered `jumpItem`.
+            Ok(jump) => Some(*jump),
+            Err(panic) => {
+                tracing::error!(
+                    controller = names.controller,
+                    action = names.action,
+                    panic = panic_message(&*panic),
+                    "action panicked; answering 500"
+                );
+                // If the action already sent bytes the status is out; all that is left is the tail.
+                let w = ctx.writer();
+                if !w.wrote_header() {
+                    w.write_header(StatusCode::INTERNAL_SERVER_ERROR);
+                }
+                None
+            }
+        },
+    };
+    if let Some(jump) = jump {
+        tracing::debug!(
+            controller = names.controller,
+            action = names.action,
+            jump = jump.kind(),
+            "left the action early"
+        );
+        // A panic inside a jump function is answered like one in the action.
+        if let Err(panic) = AssertUnwindSafe(jump.answer(&mut ctx)).catch_unwind().await {
             tracing::error!(
                 controller = names.controller,
-                action = names.action,
                 panic = panic_message(&*panic),
-                "action panicked; answering 500"
+                "jump function panicked"
             );
-            // If the action already sent bytes the status is out; all that is left is the tail.
             let w = ctx.writer();
             if !w.wrote_header() {
                 w.write_header(StatusCode::INTERNAL_SERVER_ERROR);

@@ -13,11 +13,17 @@
 //!    there are more than a handful; `benches/route.rs` measures both.
 //! 3. **General routes** (from [`Router::register_routes`]): `/controller/action`, at most two
 //!    segments; a missing name is `index` as in Go (`/` is `index/index`, `/demo` is
-//!    `demo/index`). Go ignores any third segment; here a path with more than two segments is not
-//!    a general route, so `/demo/describedemo/anything` does not alias `/demo/describedemo`.
-//!    Go answers the general route of an action that wants arguments by calling it with none,
-//!    and `reflect.Value.Call` panics; here a general route only reaches actions without
-//!    arguments, and anything else is a 404.
+//!    `demo/index`; [`Router::set_empty_names`] changes both, Go's `SetEmptyControllerName` and
+//!    `SetEmptyActionName`). Go ignores any third segment; here a path with more than two
+//!    segments is not a general route, so `/demo/describedemo/anything` does not alias
+//!    `/demo/describedemo`. [`Router::set_parse_route_path`] replaces this parsing with the
+//!    application's own (Go's `SetParseRoutePathFunc`), which may also hand the action arguments.
+//!    The seed's Go answers the general route of an action that wants arguments by calling it
+//!    with none, and `reflect.Value.Call` panics; here such an action is only reached when the
+//!    parser supplies at least one argument, and otherwise the general route misses.
+//! 4. **The default route** ([`Router::set_default_route`], Go's `SetDefaultRoute`): when the
+//!    parsed general route names no registered controller or action, this action serves the
+//!    request instead of a 404.
 //!
 //! The lookup is separate from serving, so it can be tested and benchmarked without a network.
 
@@ -30,18 +36,57 @@ use regex::{Regex, RegexSet};
 
 use crate::{AnyController, RouteError};
 
-/// The name Go uses for an empty controller or action segment (`SetEmptyControllerName`).
+/// The name Go uses for an empty controller or action segment, until
+/// [`Router::set_empty_names`] changes it.
 pub const INDEX: &str = "index";
 
 /// The route table.
-#[derive(Default)]
 pub struct Router {
     controllers: Vec<Entry>,
     by_name: HashMap<&'static str, usize>,
     rules: Vec<Rule>,
     /// Every rule's pattern in one set, in rule order (built lazily, see `rule_set`).
     set: OnceLock<Option<RegexSet>>,
+    /// The names an empty controller or action segment stands for (Go: both `index`).
+    empty_controller: String,
+    empty_action: String,
+    /// The application's own path parsing for general routes, if it gave one.
+    parse: Option<ParseRoutePath>,
+    /// Where a general route that names nothing registered goes, if set.
+    default_route: Option<(usize, ActionRef)>,
 }
+
+impl Default for Router {
+    fn default() -> Self {
+        Router {
+            controllers: Vec::new(),
+            by_name: HashMap::new(),
+            rules: Vec::new(),
+            set: OnceLock::new(),
+            empty_controller: INDEX.to_owned(),
+            empty_action: INDEX.to_owned(),
+            parse: None,
+            default_route: None,
+        }
+    }
+}
+
+/// A general route as a path parser sees it (Go's `RouteGuide`): the controller and action names
+/// (route names, lower case) and the action's arguments, padded with `""` or cut to the action's
+/// arity as for rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RouteGuide {
+    /// The controller's route name (`demo`).
+    pub controller: String,
+    /// The action's route name (`describedemo`).
+    pub action: String,
+    /// Arguments for the action.
+    pub args: Vec<String>,
+}
+
+/// An application's parser for general routes (Go's `ParseRoutePathFunc`). It receives the
+/// lower-cased path; `None` means the path is no general route (404, not the default route).
+pub type ParseRoutePath = Box<dyn Fn(&str) -> Option<RouteGuide> + Send + Sync>;
 
 /// Up to this many rules, trying them one by one is cheaper than one set search (measured with
 /// `benches/route.rs`).
@@ -73,8 +118,10 @@ struct Rule {
 pub enum Via {
     /// By the rule with this index (registration order).
     Rule(usize),
-    /// By the general `/controller/action` route.
+    /// By the general `/controller/action` route (or the application's own path parser).
     General,
+    /// By the default route: the general route named nothing registered.
+    Default,
 }
 
 /// The answer of [`Router::resolve`]: which action serves a path, with which arguments.
@@ -187,28 +234,8 @@ impl Router {
             pattern: pattern.into(),
             error: e.to_string(),
         })?;
-        let ci = *self
-            .by_name
-            .get(lowercase(controller).as_ref())
-            .ok_or_else(|| RouteError::UnknownController {
-                pattern: pattern.into(),
-                controller: controller.into(),
-            })?;
+        let (ci, target) = self.find_action(pattern, controller, action)?;
         let entry = &self.controllers[ci];
-        let wanted: String = action
-            .chars()
-            .filter(|&c| c != '_')
-            .flat_map(char::to_lowercase)
-            .collect();
-        let target =
-            *entry
-                .actions
-                .get(wanted.as_str())
-                .ok_or_else(|| RouteError::UnknownAction {
-                    pattern: pattern.into(),
-                    controller: entry.controller.name().into(),
-                    action: action.into(),
-                })?;
         tracing::debug!(
             rule = self.rules.len(),
             pattern,
@@ -226,6 +253,105 @@ impl Router {
         // The set is rebuilt from all rules on the next lookup.
         self.set = OnceLock::new();
         Ok(self)
+    }
+
+    /// The registered action `controller`/`action` (names compared as in
+    /// [`define_route`](Self::define_route)); `what` names the rule or setting in the error.
+    fn find_action(
+        &self,
+        what: &str,
+        controller: &str,
+        action: &str,
+    ) -> Result<(usize, ActionRef), RouteError> {
+        let ci = *self
+            .by_name
+            .get(lowercase(controller).as_ref())
+            .ok_or_else(|| RouteError::UnknownController {
+                pattern: what.into(),
+                controller: controller.into(),
+            })?;
+        let entry = &self.controllers[ci];
+        let wanted: String = action
+            .chars()
+            .filter(|&c| c != '_')
+            .flat_map(char::to_lowercase)
+            .collect();
+        let target =
+            *entry
+                .actions
+                .get(wanted.as_str())
+                .ok_or_else(|| RouteError::UnknownAction {
+                    pattern: what.into(),
+                    controller: entry.controller.name().into(),
+                    action: action.into(),
+                })?;
+        Ok((ci, target))
+    }
+
+    /// Sends every general route that names no registered controller or action to
+    /// `controller`/`action` (Go's `SetDefaultRoute`): with `("index", "index")` and an
+    /// `IndexController`, `/`, `/nosuch` and `/demo/nosuch` all reach its `index` action.
+    ///
+    /// Rules are not affected (they are tried first), and neither are paths the parser refuses
+    /// (more than two segments for the built-in one): those stay 404s. The action must be
+    /// registered already and take no arguments (Go would call it with `""` for each); otherwise
+    /// this is an error, where Go's router would answer 404 for every such path.
+    pub fn set_default_route(
+        &mut self,
+        controller: &str,
+        action: &str,
+    ) -> Result<&mut Self, RouteError> {
+        let (ci, target) = self.find_action("<default route>", controller, action)?;
+        if target.arity != 0 {
+            return Err(RouteError::DefaultRouteTakesArguments {
+                controller: self.controllers[ci].controller.name().into(),
+                action: target.name.into(),
+                arity: target.arity,
+            });
+        }
+        tracing::debug!(
+            controller = self.controllers[ci].controller.name(),
+            action = target.name,
+            "default route"
+        );
+        self.default_route = Some((ci, target));
+        Ok(self)
+    }
+
+    /// The names an empty controller or action segment stands for (Go's `SetEmptyControllerName`
+    /// and `SetEmptyActionName`; both `index` by default). With `("home", "show")`, `/` is
+    /// `home/show` and `/demo` is `demo/show`. Names are route names, compared in lower case.
+    pub fn set_empty_names(&mut self, controller: &str, action: &str) -> &mut Self {
+        self.empty_controller = controller.to_lowercase();
+        self.empty_action = action.to_lowercase();
+        self
+    }
+
+    /// Replaces the parsing of general routes with `parse` (Go's `SetParseRoutePathFunc`). It
+    /// receives the lower-cased path and returns the controller, the action and any arguments,
+    /// or `None` for "no general route". Its names are looked up as given; the arguments are
+    /// padded or cut to the action's arity. Rules are still tried first, and the default route
+    /// still catches names that are not registered.
+    ///
+    /// ```
+    /// # use controller::{Router, RouteGuide};
+    /// let mut router = Router::new();
+    /// // `/api/<controller>/<action>/<arg>...`
+    /// router.set_parse_route_path(|path| {
+    ///     let mut parts = path.strip_prefix("/api/")?.split('/');
+    ///     Some(RouteGuide {
+    ///         controller: parts.next()?.to_owned(),
+    ///         action: parts.next()?.to_owned(),
+    ///         args: parts.map(str::to_owned).collect(),
+    ///     })
+    /// });
+    /// ```
+    pub fn set_parse_route_path(
+        &mut self,
+        parse: impl Fn(&str) -> Option<RouteGuide> + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.parse = Some(Box::new(parse));
+        self
     }
 
     /// Finds the action for a (decoded) request path: the first matching rule, else the general
@@ -288,16 +414,38 @@ impl Router {
             .as_ref()
     }
 
-    /// `/controller/action`, both names already lower case.
+    /// The general route (built-in `/controller/action` or the application's parser), else the
+    /// default route; the path is already lower case.
     fn resolve_general(&self, path: &str) -> Option<Route> {
-        let (controller, action) = general_names(path)?;
+        let found = match &self.parse {
+            // The built-in parser borrows its names from the path: no allocation.
+            None => {
+                let (controller, action) =
+                    names_of(path, &self.empty_controller, &self.empty_action)?;
+                self.general_target(controller, action, Vec::new())
+            }
+            Some(parse) => {
+                let guide = parse(path)?;
+                self.general_target(&guide.controller, &guide.action, guide.args)
+            }
+        };
+        match (found, self.default_route) {
+            (Some(route), _) => Some(route),
+            (None, Some((ci, target))) => Some(self.route(ci, target, Vec::new(), Via::Default)),
+            (None, None) => None,
+        }
+    }
+
+    /// The registered action a general route names, with its arguments fitted to its arity.
+    fn general_target(&self, controller: &str, action: &str, args: Vec<String>) -> Option<Route> {
         let ci = *self.by_name.get(controller)?;
         let target = *self.controllers[ci].actions.get(action)?;
-        // Go would call an action that takes arguments with none and panic: answer 404 instead.
-        if target.arity != 0 {
+        // The seed's Go calls an action that takes arguments with none and panics; here an
+        // action with arguments needs at least one from the parser.
+        if target.arity != 0 && args.is_empty() {
             return None;
         }
-        Some(self.route(ci, target, Vec::new(), Via::General))
+        Some(self.route(ci, target, fit_args(args, target.arity), Via::General))
     }
 
     // ANCHOR_END: resolve
@@ -364,8 +512,17 @@ impl Router {
 ///
 /// Go's `parseRoutePath`: trim `/` at both ends, split on `/`, trim spaces from each name, and
 /// use `index` for a missing or empty one. Unlike Go, a third segment means "no general route".
-// ANCHOR: general_names
 pub fn general_names(path: &str) -> Option<(&str, &str)> {
+    names_of(path, INDEX, INDEX)
+}
+
+/// [`general_names`] with the router's names for empty segments.
+// ANCHOR: general_names
+fn names_of<'p>(
+    path: &'p str,
+    empty_controller: &'p str,
+    empty_action: &'p str,
+) -> Option<(&'p str, &'p str)> {
     let mut segments = path.trim_matches('/').split('/');
     let controller = segments.next().unwrap_or("").trim();
     let action = segments.next().map_or("", str::trim);
@@ -373,12 +530,22 @@ pub fn general_names(path: &str) -> Option<(&str, &str)> {
         return None;
     }
     if controller.is_empty() {
-        return Some((INDEX, INDEX));
+        return Some((empty_controller, empty_action));
     }
-    Some((controller, if action.is_empty() { INDEX } else { action }))
+    let action = if action.is_empty() {
+        empty_action
+    } else {
+        action
+    };
+    Some((controller, action))
 }
-
 // ANCHOR_END: general_names
+
+/// Go's `makeActionArgs`: pads `args` with `""` or cuts it to `arity`.
+fn fit_args(mut args: Vec<String>, arity: usize) -> Vec<String> {
+    args.resize(arity, String::new());
+    args
+}
 
 /// The arguments of `rule` for `path`, or `None` when it does not match. Groups that did not
 /// take part in the match count as `""`, like Go's `FindStringSubmatch`; then the list is padded

@@ -444,8 +444,8 @@ async fn lifecycle_order_and_direct_writes() {
 #[tokio::test]
 async fn post_bodies_reach_the_action() {
     let (srv, _log) = start().await;
-    // The seed's ProcessPost through the example's table is checked in `demo_transcript`;
-    // here: any method reaches an action, as in Go.
+    // The seed's ProcessPost is checked by the demo crate's transcript test; here: any method
+    // reaches an action, as in Go.
     let a = srv.post("/life/plain", b"ignored").await;
     assert_eq!(
         (a.status, a.text().as_str()),
@@ -550,48 +550,4 @@ async fn concurrent_requests_each_get_their_own_context() {
         .expect("all tasks done")
         .stop()
         .await;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The seed's demo (`demo/src/app.rs`, compiled into the example), through its route table.
-
-#[allow(dead_code)]
-#[path = "../examples/demo.rs"]
-mod demo;
-
-#[tokio::test]
-async fn demo_transcript() {
-    let srv = common::serve(demo::app::router().expect("demo table")).await;
-
-    let hi = "Hi, Client! Your data is: 123\nbefore demo action\nafter demo action\n";
-    assert_eq!(srv.get("/demo/args/123").await.text(), hi);
-    assert_eq!(srv.get("/test/args/123").await.text(), hi);
-    assert_eq!(
-        srv.get("/demo/DescribeDemo").await.text(),
-        "before demo action\nDescribeDemo\nafter demo action\n"
-    );
-
-    let json = br#"{"a": 1, "b": 2, "c": 3}"#;
-    let a = srv.post("/demo/ProcessPost", json).await;
-    assert_eq!(a.status, 200);
-    assert!(a.text().starts_with("before demo action\n"), "{}", a.text());
-    assert!(
-        a.text().contains(r#"{"a": 1, "b": 2, "c": 3}"#),
-        "{}",
-        a.text()
-    );
-    assert!(a.text().ends_with("after demo action\n"), "{}", a.text());
-    let a = srv.post("/demo/ProcessPost", b"a=1&b=2&c=3").await;
-    assert!(a.text().contains("a=1&b=2&c=3"), "{}", a.text());
-
-    let a = srv.get("/demo/Redirect").await;
-    assert_eq!(a.status, 302);
-    assert!(a.header("location").is_some());
-    assert!(!a.text().contains("after demo action"), "{}", a.text());
-
-    // The args action is only reachable through the rules.
-    assert_eq!(srv.get("/demo/args").await.status, 404);
-    assert_eq!(srv.get("/demo/args/abc").await.status, 404);
-
-    srv.stop().await;
 }

@@ -1,5 +1,7 @@
-//! proptest: for random controller and action names, random rules and random paths, the router
-//! resolves exactly what a naive reference resolver (written below, segment by segment) resolves.
+//! proptest: for random controller and action names, random rules, random names for empty
+//! segments, a random default route (sometimes one the router must refuse) and random paths, the
+//! router resolves exactly what a naive reference resolver (written below, segment by segment)
+//! resolves.
 //!
 //! Controllers are built at run time here, so the test implements `AnyController` by hand (the
 //! attribute would need a type per name); only `resolve` is exercised, so `serve` does nothing.
@@ -74,6 +76,21 @@ struct Table {
     /// (controller name, [(action name, arity)]), names unique and lower case.
     controllers: Vec<(String, Vec<(String, usize)>)>,
     rules: Vec<RuleSpec>,
+    /// `set_empty_names(controller, action)`, if called.
+    empty_names: Option<(String, String)>,
+    /// `set_default_route` with (controller, action) indices, if called; refused (and so without
+    /// effect) when the action takes arguments.
+    default: Option<(usize, usize)>,
+}
+
+impl Table {
+    /// The default route as it takes effect: only an action without arguments is accepted.
+    fn effective_default(&self) -> Option<(String, String)> {
+        let (c, a) = self.default?;
+        let (cname, actions) = &self.controllers[c];
+        let (aname, arity) = &actions[a];
+        (*arity == 0).then(|| (cname.clone(), aname.clone()))
+    }
 }
 
 /// What a resolver answers: controller, action, arguments, how.
@@ -109,12 +126,16 @@ fn reference(table: &Table, accepted: &[usize], path: &str) -> Resolved {
     } else {
         String::new()
     };
+    let (empty_c, empty_a) = table
+        .empty_names
+        .clone()
+        .unwrap_or(("index".into(), "index".into()));
     if c.is_empty() {
-        c = "index".into();
-        a = "index".into();
+        c = empty_c;
+        a = empty_a.clone();
     }
     if a.is_empty() {
-        a = "index".into();
+        a = empty_a;
     }
     for (cname, actions) in &table.controllers {
         if *cname == c {
@@ -125,7 +146,9 @@ fn reference(table: &Table, accepted: &[usize], path: &str) -> Resolved {
             }
         }
     }
-    None
+    // Go's checkIfUseDefaultRoute: the parsed route named nothing registered.
+    let (dc, da) = table.effective_default()?;
+    Some((dc, da, Vec::new(), Via::Default))
 }
 
 /// Matches `^/seg/seg...` (`$` when anchored) segment by segment.
@@ -208,9 +231,23 @@ fn table() -> impl Strategy<Value = Table> {
                     controller: c,
                     action: a.index(sizes[c]),
                 });
-            (Just(controllers), prop::collection::vec(rule, 0..6))
+            let empty_names = prop::option::of((word(), word()));
+            let sizes: Vec<usize> = controllers.iter().map(|(_, a)| a.len()).collect();
+            let default = prop::option::of((0..n, any::<prop::sample::Index>()))
+                .prop_map(move |d| d.map(|(c, a)| (c, a.index(sizes[c]))));
+            (
+                Just(controllers),
+                prop::collection::vec(rule, 0..6),
+                empty_names,
+                default,
+            )
         })
-        .prop_map(|(controllers, rules)| Table { controllers, rules })
+        .prop_map(|(controllers, rules, empty_names, default)| Table {
+            controllers,
+            rules,
+            empty_names,
+            default,
+        })
 }
 
 /// A path built from the vocabulary, with random case, extra slashes and spaces.
@@ -274,6 +311,22 @@ fn build(table: &Table) -> (Router, Vec<usize>) {
             assert!(
                 matches!(result, Err(RouteError::DuplicateRule { .. })),
                 "a repeated pattern must be refused"
+            );
+        }
+    }
+    if let Some((c, a)) = &table.empty_names {
+        router.set_empty_names(c, a);
+    }
+    if let Some((c, a)) = table.default {
+        let (cname, actions) = &table.controllers[c];
+        let (aname, arity) = &actions[a];
+        let result = router.set_default_route(cname, aname).map(|_| ());
+        if *arity == 0 {
+            assert!(result.is_ok(), "{result:?}");
+        } else {
+            assert!(
+                matches!(result, Err(RouteError::DefaultRouteTakesArguments { .. })),
+                "{result:?}"
             );
         }
     }

@@ -2,22 +2,29 @@
 //!
 //! Every request runs the controller layer's lifecycle, and the demo context makes each step
 //! visible: `before_action` and `after_action` add a line to the buffered body, and `destruct`
-//! prints `destruct demo context` on the server's stdout, exactly as the Go demo does.
+//! prints `destruct demo context` on the server's stdout, exactly as the Go demo does. The
+//! `args` and `ProcessPost` actions write their greeting straight to the response writer, so it
+//! reaches the client before the buffered lines, and print what they received on stdout.
 //!
 //! | request                         | action              | body                                        |
 //! | ------------------------------- | ------------------- | ------------------------------------------- |
 //! | `GET /demo/args/123`            | `demo/args`         | `Hi, Client! Your data is: 123` + frame      |
-//! | `GET /test/args/123`            | `demo/args` (again) | the same                                    |
+//! | `GET /test/args/123`            | `test/args`         | the same                                    |
 //! | `GET /demo/DescribeDemo`        | `demo/describedemo` | `DescribeDemo` inside the frame             |
-//! | `POST /demo/ProcessPost`        | `demo/processpost`  | the posted body inside the frame            |
+//! | `POST /demo/ProcessPost`        | `demo/processpost`  | `Hi, Client! Your data is: BODY` + frame     |
 //! | `GET /demo/Redirect`            | `demo/redirect`     | 302 `Found`, `Location`, no `after` line    |
+//!
+//! What the server prints on stdout, per request: the greeting (`args`) or the posted body
+//! (`ProcessPost`), then `destruct demo context`.
 
 use controller::{boxed, redirect_302, ActionContext, ActionResult, BaseContext, Controller};
 use controller::{RouteError, Router, System};
+use std::io::Write;
+
 use servemux::{Request, ResponseWriter};
 
-/// Where `/demo/Redirect` sends the client (the Go demo's target).
-pub const REDIRECT_TARGET: &str = "https://github.com/goinbox";
+/// Where `/demo/Redirect` sends the client (the seed's `server_demo.go` target).
+pub const REDIRECT_TARGET: &str = "https://baidu.com";
 
 // ANCHOR: context
 /// The demo's context (Go's `DemoActionContext`, embedding the base context).
@@ -45,7 +52,7 @@ impl<'a> ActionContext<'a> for DemoContext<'a> {
 
     fn destruct(&mut self) {
         // The Go demo prints this line on stdout; the transcript test reads it there.
-        println!("destruct demo context");
+        stdout("destruct demo context\n");
     }
 }
 // ANCHOR_END: context
@@ -68,9 +75,11 @@ impl Controller for DemoController {
 // ANCHOR: actions
 #[controller::actions]
 impl DemoController {
-    /// `/demo/args/123`: a direct write, which reaches the client before the buffered frame.
+    /// `/demo/args/123`: a direct write, which reaches the client before the buffered frame,
+    /// and the same line on stdout.
     async fn args_action(ctx: &mut DemoContext<'_>, data: String) {
-        greet(ctx, &data).await;
+        let line = greet(ctx, data.as_bytes()).await;
+        stdout(line);
     }
 
     /// `/demo/DescribeDemo`
@@ -78,11 +87,19 @@ impl DemoController {
         ctx.append("DescribeDemo\n");
     }
 
-    /// `/demo/ProcessPost`: echoes the posted body, JSON or form alike.
-    fn process_post_action(ctx: &mut DemoContext) {
-        let body = ctx.request_body();
-        ctx.append(body);
-        ctx.append("\n");
+    /// `/demo/ProcessPost`: greets the client with the posted body (JSON or form alike) by a
+    /// direct write, and prints the body on stdout (Go's `fmt.Println(string(body))`).
+    async fn process_post_action(ctx: &mut DemoContext<'_>) {
+        let body = match ctx.read_body().await {
+            Ok(body) => body,
+            Err(e) => {
+                // Go logs `Read failed: ...` and carries on with what it has: nothing.
+                tracing::warn!(error = %e, "Read failed");
+                Vec::new()
+            }
+        };
+        greet(ctx, &body).await;
+        stdout([&body[..], b"\n"].concat());
     }
 
     /// `/demo/Redirect`: leaves the action early; `after_action` is skipped.
@@ -108,14 +125,26 @@ impl Controller for TestController {
 #[controller::actions]
 impl TestController {
     async fn args_action(ctx: &mut DemoContext<'_>, data: String) {
-        greet(ctx, &data).await;
+        let line = greet(ctx, data.as_bytes()).await;
+        stdout(line);
     }
 }
 
-async fn greet(ctx: &mut DemoContext<'_>, data: &str) {
-    let line = format!("Hi, Client! Your data is: {data}\n");
+/// Writes `Hi, Client! Your data is: DATA` straight to the client, and returns the line. The
+/// bytes are passed through as they came, as Go's `string(body)` does.
+async fn greet(ctx: &mut DemoContext<'_>, data: &[u8]) -> Vec<u8> {
+    let line = [&b"Hi, Client! Your data is: "[..], data, b"\n"].concat();
     // A failed write means the client left; the lifecycle still runs to `destruct`.
-    let _ = ctx.writer().write(line.as_bytes()).await;
+    let _ = ctx.writer().write(&line).await;
+    line
+}
+
+/// Prints on the server's stdout, as Go's `fmt.Print` does: unbuffered and ignoring errors, so a
+/// closed stdout cannot turn a request into a panic (which `print!` would).
+fn stdout(bytes: impl AsRef<[u8]>) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes.as_ref());
+    let _ = out.flush();
 }
 // ANCHOR_END: test_controller
 

@@ -4,9 +4,14 @@
 //! (`client`) and a load generator (`load`). The library holds what they share:
 //!
 //! - `app`    — the demo controllers, their context and the route table;
+//! - `golog`, `duration`, `idgen` — the client session's output in the Go client's format, and
+//!   goinbox's trace ids for its log line;
 //! - `routes` — the route sets of the router comparison bench;
 //! - `report` — turning that bench's results into the Benchmarks chapter's table and chart.
 
 pub mod app;
+pub mod duration;
+pub mod golog;
+pub mod idgen;
 pub mod report;
 pub mod routes;

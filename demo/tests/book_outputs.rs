@@ -1,12 +1,33 @@
-//! The "Putting it together" chapter shows what `examples/request_tour.rs` prints: one request's
-//! tracing events, layer by layer. The chapter includes the committed copy
-//! (`examples/request_tour.txt`); this test keeps it equal to what the code prints today.
+//! The book shows what two examples print: "Putting it together" the tracing events of one
+//! request, layer by layer (`examples/request_tour.rs`), and "Controllers and actions" the demo's
+//! route table (`examples/routes.rs`). The chapters include the committed copies
+//! (`examples/request_tour.txt`, `examples/routes.txt`); these tests keep them equal to what the
+//! code prints today.
 //!
-//! After an intended change, regenerate it with
+//! After an intended change, regenerate them with
 //! `UPDATE_BOOK=1 cargo test -p demo --test book_outputs`.
 
 #[path = "../examples/request_tour.rs"]
 mod request_tour;
+
+#[allow(dead_code)] // the example's `main` is not used here
+#[path = "../examples/routes.rs"]
+mod routes;
+
+#[test]
+fn demo_route_table_in_the_book_is_current() {
+    let router = demo::app::router().expect("the demo's table is valid");
+    let now = routes::route_table(&router);
+    let path = format!("{}/examples/routes.txt", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_BOOK").is_some() {
+        std::fs::write(&path, &now).expect("write the book's copy");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(
+        committed == now,
+        "examples/routes.txt is stale; regenerate it (see this file's header)\n--- printed now ---\n{now}"
+    );
+}
 
 #[test]
 fn request_tour_in_the_book_is_current() {

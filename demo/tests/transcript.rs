@@ -1,22 +1,33 @@
-//! The whole stack end to end: the real `server` binary on a free port, the seed's transcript
-//! request by request, a restart under load, and a clean stop.
+//! The whole stack end to end against the seed's own text: the real `server` binary on a free
+//! port, the real `client` binary against it, two restarts and the curl session, then a clean stop.
+//!
+//! `tests/seed/readme-example.txt` is the seed's README section with both transcripts, exactly as
+//! the seed document holds it (the page it was taken from flattened every run of whitespace and
+//! dropped HTML tags). The other files of `tests/seed/` are those transcripts with their line
+//! breaks restored, one file per stream: `server.stdout`, `server.stderr`, `client.txt` (the
+//! `go test` session), `curl.txt`. [`fixtures_are_the_seed`] proves that each of them *is* the
+//! seed's text; the end-to-end test then compares what our programs print with them, byte for byte,
+//! after replacing only what changes from run to run: dates and times, pids, durations, and the
+//! port (the test listens on a free one instead of 8010).
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::*;
 use httpclient::load::{self, LoadPlan, Stop};
 use httpclient::Client;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
-/// The server process and the lines it has printed so far.
+/// The server process (and the processes it restarts into, which share its pipes).
 struct Demo {
     child: Child,
     addr: SocketAddr,
-    stdout: Arc<Mutex<Vec<String>>>,
+    stdout: Lines,
+    stderr: Lines,
 }
 
 impl Demo {
@@ -27,17 +38,14 @@ impl Demo {
             .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["--addr", &addr.to_string()])
+            // The default filter (warnings only) is part of what is compared.
+            .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start the demo server");
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let lines = stdout.clone();
-        let pipe = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                lines.lock().unwrap().push(line);
-            }
-        });
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(addr).is_err() {
             assert!(
@@ -50,35 +58,12 @@ impl Demo {
             child,
             addr,
             stdout,
+            stderr,
         }
     }
 
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    /// Waits (bounded) until a printed line satisfies `pred`, and returns it.
-    fn wait_line(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(l) = self.lines().into_iter().find(|l| pred(l)) {
-                return l;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no line {what}; got {:?}",
-                self.lines()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn count(&self, line: &str) -> usize {
-        self.lines().iter().filter(|l| *l == line).count()
     }
 }
 
@@ -89,77 +74,68 @@ impl Drop for Demo {
     }
 }
 
-fn pid_alive(pid: u32) -> bool {
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+/// The files of `tests/seed/` are the seed's transcripts: each, seen the way the seed document
+/// shows text, is a piece of the seed's README section.
+#[test]
+fn fixtures_are_the_seed() {
+    let seed = as_the_seed_page_shows(SEED);
+    // The server's terminal shows its stdout, then the restart lines of stderr.
+    let server = as_the_seed_page_shows(&format!("{SERVER_STDOUT}{SERVER_STDERR}"));
+    assert!(
+        seed.contains(&format!("$ ./server {server} ```")),
+        "{server}"
+    );
+    let client = as_the_seed_page_shows(CLIENT);
+    assert!(seed.contains(&client), "{client}");
+    // Go's `http.Redirect` writes `<a href="...">Found</a>.` and a blank line; the README's author
+    // kept the link without the dot (go-jar/gohttp's README shows `<a href="https://baidu.com">
+    // Found</a>` then `before demo action`), and the seed's page dropped the tag.
+    let curl = as_the_seed_page_shows(CURL).replace("Found. before", "Found before");
+    assert!(
+        seed.contains(&format!("## 1.2 Client ``` {curl} ```")),
+        "{curl}"
+    );
+    assert_eq!(curl_steps().len(), 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seed_transcript_restart_under_load_and_clean_stop() {
+async fn seed_transcripts_restarts_and_clean_stop() {
     let demo = Demo::start();
-    let client = Client::new();
+    let port = demo.addr.port().to_string();
 
-    // 1. The seed's curl session, byte for byte.
-    let framed = |inner: &str| format!("before demo action\n{inner}after demo action\n");
-    let hi = "Hi, Client! Your data is: 123\nbefore demo action\nafter demo action\n";
-    for path in ["/demo/args/123", "/test/args/123"] {
-        let resp = client.get(demo.url(path)).send().await.unwrap();
-        assert_eq!(
-            (resp.status().as_u16(), resp.text().as_ref()),
-            (200, hi),
-            "{path}"
-        );
-    }
-    let resp = client
-        .get(demo.url("/demo/DescribeDemo"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.text(), framed("DescribeDemo\n"));
-    let json = r#"{"a": 1, "b": 2, "c": 3}"#;
-    let resp = client
-        .post(demo.url("/demo/ProcessPost"), json)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.text(), framed(&format!("{json}\n")));
-    let resp = client
-        .post(demo.url("/demo/ProcessPost"), "")
-        .form([("a", "1"), ("b", "2"), ("c", "3")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.text(), framed("a=1&b=2&c=3\n"));
-    let resp = client.get(demo.url("/demo/Redirect")).send().await.unwrap();
-    assert_eq!(resp.status().as_u16(), 302);
-    assert_eq!(resp.status().canonical_reason(), Some("Found"));
-    assert_eq!(resp.headers()["location"], demo::app::REDIRECT_TARGET);
-    assert!(
-        !resp.text().contains("after demo action"),
-        "redirect skips after_action"
+    // 1. The seed's client session, with the real client binary: its stdout, byte for byte.
+    let out = Command::new(env!("CARGO_BIN_EXE_client"))
+        .arg(demo.url(""))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run the client");
+    assert!(out.status.success(), "client failed: {out:?}");
+    let printed = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(&format!("127.0.0.1:{port}"), "127.0.0.1:8010");
+    assert_eq!(
+        mask_client(&printed),
+        mask_client(&client_output_of_the_seed())
     );
-    let resp = client
-        .get(demo.url("/demo/nosuchaction"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 404);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    // Every served request printed its destruct line once (the 404 built no context).
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while demo.count("destruct demo context") < 6 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(demo.count("destruct demo context"), 6, "{:?}", demo.lines());
+    // 2. What the server printed for it on stdout: exactly the seed's lines, and nothing else.
+    let want: Vec<&str> = SERVER_STDOUT.lines().collect();
+    let stdout = wait_lines(&demo.stdout, want.len(), "server stdout");
+    assert_eq!(stdout, want);
 
-    // 2. SIGUSR2 under a bounded load: every request gets its full answer, the pid changes.
-    let parent = demo.child.id();
+    // 3. The first restart, under a bounded load: no request dropped, the pid changes.
+    let first = demo.child.id();
     let mut plan = LoadPlan::new(demo.url("/demo/DescribeDemo"));
     plan.connections = 4;
     plan.stop = Stop::After(Duration::from_secs(3));
     let load = tokio::spawn(async move { load::run(&plan).await });
     tokio::time::sleep(Duration::from_millis(700)).await;
-    kill(Pid::from_raw(parent as i32), Signal::SIGUSR2).unwrap();
+    kill(Pid::from_raw(first as i32), Signal::SIGUSR2).unwrap();
     let report = load.await.unwrap();
     assert!(report.completed > 100, "load ran: {report}");
     assert_eq!(
@@ -167,24 +143,10 @@ async fn seed_transcript_restart_under_load_and_clean_stop() {
         (0, 0),
         "no request dropped: {report}"
     );
-
-    demo.wait_line("receiving SIGUSR2", |l| {
-        l == format!("[pid: {parent}] Receive signal SIGUSR2. To restart the server gracefully.")
-    });
-    let started = demo.wait_line("naming the new process", |l| {
-        l.starts_with(&format!("[pid: {parent}] A new process ["))
-            && l.ends_with("] has been started successfully. To shut down the server gracefully.")
-    });
-    let new_pid: u32 = started
-        .split('[')
-        .nth(2)
-        .and_then(|s| s.split(']').next())
-        .and_then(|s| s.parse().ok())
-        .expect("the new pid");
-    assert_ne!(new_pid, parent);
-    demo.wait_line("parent drained", |l| {
-        l == format!("[pid: {parent}] All connections has been closed.")
-    });
+    wait_for(
+        &demo.stderr,
+        &format!("[pid: {first}] All connections has been closed."),
+    );
     let mut demo = demo;
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
@@ -198,27 +160,98 @@ async fn seed_transcript_restart_under_load_and_clean_stop() {
         status.success(),
         "the old process exits 0 after handing over"
     );
+    let second = new_pid(&demo.stderr, first);
 
-    // The new process serves the same port.
+    // 4. The second restart, as in the seed (`kill -USR2` on the new process).
+    kill(Pid::from_raw(second as i32), Signal::SIGUSR2).unwrap();
+    wait_for(
+        &demo.stderr,
+        &format!("[pid: {second}] All connections has been closed."),
+    );
+    wait_gone(second);
+    let third = new_pid(&demo.stderr, second);
+
+    // Stderr held the restart lines and nothing else: the seed's ten lines, byte for byte.
+    let stderr = demo.stderr.lock().unwrap().join("\n") + "\n";
+    assert_eq!(
+        mask_restart_lines(&stderr),
+        mask_restart_lines(SERVER_STDERR)
+    );
+
+    // 5. The seed's curl session against the process the restarts left serving.
+    let client = Client::new();
+    for step in curl_steps() {
+        let request = match &step.data {
+            Some(data) => client.post(demo.url(&step.url_path), data.clone()),
+            None => client.get(demo.url(&step.url_path)),
+        };
+        let resp = request.send().await.unwrap();
+        assert_eq!(resp.text(), step.body, "{}", step.url_path);
+        if step.url_path == "/demo/Redirect" {
+            assert_eq!(resp.status().as_u16(), 302);
+            assert_eq!(resp.status().canonical_reason(), Some("Found"));
+            assert_eq!(resp.headers()["location"], demo::app::REDIRECT_TARGET);
+        } else {
+            assert_eq!(resp.status().as_u16(), 200, "{}", step.url_path);
+        }
+    }
     let resp = client
-        .get(demo.url("/demo/DescribeDemo"))
+        .get(demo.url("/demo/nosuchaction"))
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.text(), framed("DescribeDemo\n"));
+    assert_eq!(resp.status().as_u16(), 404);
 
-    // 3. SIGTERM: a clean exit, and the port is closed.
-    kill(Pid::from_raw(new_pid as i32), Signal::SIGTERM).unwrap();
-    demo.wait_line("new process drained", |l| {
-        l == format!("[pid: {new_pid}] All connections has been closed.")
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while pid_alive(new_pid) {
-        assert!(Instant::now() < deadline, "the new process did not exit");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // 6. SIGTERM: a clean exit, and the port is closed.
+    kill(Pid::from_raw(third as i32), Signal::SIGTERM).unwrap();
+    wait_for(
+        &demo.stderr,
+        &format!("[pid: {third}] All connections has been closed."),
+    );
+    wait_gone(third);
     assert!(
         TcpStream::connect(demo.addr).is_err(),
         "the port is closed after SIGTERM"
     );
+
+    // Every request after the client session printed its lines: the load's and the curl
+    // session's `destruct` lines, and `ProcessPost`'s body before its own.
+    let stdout = demo.stdout.lock().unwrap().clone();
+    let after: Vec<&String> = stdout[want.len()..].iter().collect();
+    let json = r#"{"a": 1, "b": 2, "c": 3}"#;
+    assert!(after.iter().any(|l| *l == json), "{after:?}");
+    assert!(
+        after
+            .iter()
+            .all(|l| *l == "destruct demo context" || *l == json || l.starts_with("Hi, Client!")),
+        "{after:?}"
+    );
+}
+
+/// `--trace-id auto`: every log line of the session carries the one id goinbox's `idgen` made
+/// from the server's address: `7f000001` (127.0.0.1), the port in 5 digits, milliseconds, a
+/// 4-digit counter.
+#[test]
+fn client_logs_a_generated_trace_id() {
+    let demo = Demo::start();
+    let out = Command::new(env!("CARGO_BIN_EXE_client"))
+        .args(["--trace-id", "auto", &demo.url("")])
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run the client");
+    assert!(out.status.success(), "client failed: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("[Debug]"))
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "{text}");
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let prefix = format!("7f000001{:05}", demo.addr.port());
+    let id = ids[0];
+    assert!(id.starts_with(&prefix), "{id}");
+    assert!(id.ends_with("0000"), "{id}");
+    assert_eq!(id.len(), prefix.len() + 13 + 4, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
 }

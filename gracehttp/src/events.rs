@@ -6,8 +6,8 @@
 //! `Printf`, and `%v` of a one-element slice prints `[31129]`.
 //!
 //! Each [`Event`] is always emitted as a `tracing` event. It is also handed to a [`Logger`]; the
-//! default one prints the Go line on stdout, as the original does. Go's `log` adds a date in front;
-//! we print the line alone, and a custom logger can add whatever prefix it wants.
+//! default one prints the line alone on stdout; [`go_log_line`](crate::go_log_line) prints it as
+//! the original's `log.Printf` does, with Go's date prefix, on stderr.
 
 use std::fmt;
 use std::io::Write;

@@ -43,12 +43,14 @@
 //! - `conns`    — counting connections that have not sent their first request yet;
 //! - `run`      — the life of the server: signals, restart, drain;
 //! - `builder`  — the options, and [`listen`];
-//! - `events`   — the Go log lines; `pidfile` — the optional pid file.
+//! - `events`   — the Go log lines; `golog` — Go's `log` date prefix on stderr;
+//! - `pidfile`  — the optional pid file.
 
 mod bind;
 mod builder;
 mod conns;
 mod events;
+mod golog;
 mod inherit;
 mod pidfile;
 mod protocol;
@@ -57,6 +59,7 @@ mod spawn;
 
 pub use builder::{listen, Builder};
 pub use events::{print_line, Event, Logger};
+pub use golog::{go_log_line, go_log_prefix};
 pub use inherit::{is_child, Origin};
 
 use std::io;

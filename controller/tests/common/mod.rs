@@ -23,9 +23,14 @@ pub struct Running {
 
 /// Serves `router` on a fresh local port.
 pub async fn serve(router: Router) -> Running {
+    serve_system(System::new(router)).await
+}
+
+/// Serves an already configured `system` on a fresh local port.
+pub async fn serve_system(system: System) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
-    let server = Server::new(System::new(router));
+    let server = Server::new(system);
     let task = tokio::spawn({
         let server = server.clone();
         async move { server.serve(listener).await }

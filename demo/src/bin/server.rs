@@ -6,8 +6,10 @@
 //! kill -USR2 <pid>                        # restart in place; SIGTERM stops
 //! ```
 //!
-//! Stdout carries the seed's transcript (`destruct demo context`, the `[pid: N] ...` restart
-//! lines); tracing logs go to stderr (`RUST_LOG=debug` to see every layer).
+//! Stdout carries exactly what the seed's server prints there: the greetings, the posted bodies
+//! and `destruct demo context`. Stderr gets what Go's `log` prints there, the restart lines with
+//! Go's date prefix (`2020/10/09 09:43:56 [pid: N] ...`), and the tracing logs (`RUST_LOG=debug`
+//! to see every layer; only warnings by default).
 
 use std::process::ExitCode;
 
@@ -39,7 +41,12 @@ fn main() -> ExitCode {
     };
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     // ANCHOR: serve
-    let served = rt.block_on(gracehttp::Builder::new().addr(addr.clone()).serve(system));
+    let served = rt.block_on(
+        gracehttp::Builder::new()
+            .addr(addr.clone())
+            .logger(gracehttp::go_log_line)
+            .serve(system),
+    );
     // ANCHOR_END: serve
     match served {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,29 +1,24 @@
-//! The goinbox/gohttp demo served by the controller layer alone, without graceful restart: the
-//! seed's two controllers, sharing one context whose hooks frame every answer.
+//! The seed's demo application served by the controller layer alone, without graceful restart,
+//! printing the route table it built.
 //!
-//! The application itself (the context, both controllers and the route table) is the `demo`
-//! crate's `demo/src/app.rs`, compiled into this example as a module so that there is only one
-//! copy of it. `cargo run -p demo` serves the same application under `gracehttp`.
+//! The application (the context, both controllers and the route table) is `demo::app`, the
+//! same one `cargo run -p demo` serves under `gracehttp`.
 //!
-//! `cargo run -p controller --example demo -- 127.0.0.1:8010`, then
+//! `cargo run -p demo --example routes -- 127.0.0.1:8010`, then
 //!
 //! ```text
-//! curl http://127.0.0.1:8010/demo/args/123        # Hi, Client! ... framed by before/after
-//! curl http://127.0.0.1:8010/test/args/123        # the same action through a second rule
+//! curl http://127.0.0.1:8010/demo/args/123        # Hi, Client! ... then the before/after frame
+//! curl http://127.0.0.1:8010/test/args/123        # the same greeting through a second rule
 //! curl http://127.0.0.1:8010/demo/DescribeDemo
 //! curl -d 'a=1&b=2' http://127.0.0.1:8010/demo/ProcessPost
-//! curl -i http://127.0.0.1:8010/demo/Redirect     # 302 Found, Location: https://github.com/goinbox
+//! curl -i http://127.0.0.1:8010/demo/Redirect     # 302 Found, Location: https://baidu.com
 //! ```
 //!
 //! Every request prints `destruct demo context` when it is done, as the Go demo does.
 
 use controller::{Router, System};
+use demo::app;
 use servemux::Server;
-
-/// The `demo` crate uses every item of the application; this example uses its router only.
-#[allow(dead_code)]
-#[path = "../../demo/src/app.rs"]
-pub mod app;
 
 /// The route table, one line per route, as the example prints it at start-up.
 pub fn route_table(router: &Router) -> String {
