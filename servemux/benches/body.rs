@@ -260,7 +260,9 @@ fn idle_cost(rt: &Runtime, kind: &str, conns: usize) -> f64 {
 /// Connects, makes one request, reads its response, and keeps the connection.
 async fn hello(addr: SocketAddr) -> TcpStream {
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n").await.unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n")
+        .await
+        .unwrap();
     let mut buf = Vec::new();
     while !buf.ends_with(b"hello, world\n") {
         let n = s.read_buf(&mut buf).await.unwrap();

@@ -60,7 +60,10 @@ pub(crate) async fn read_request(
         let deadline = *deadline.get_or_insert_with(|| Instant::now() + cfg.read_header_timeout);
         // Boxed, as the writer's slow path is: a head that does not come whole is rare, and its
         // timer would otherwise sit in every connection's future.
-        let more = Box::pin(tokio::time::timeout_at(deadline, io.rd.read_buf(&mut io.buf)));
+        let more = Box::pin(tokio::time::timeout_at(
+            deadline,
+            io.rd.read_buf(&mut io.buf),
+        ));
         match more.await {
             Ok(Ok(n)) if n > 0 => {}
             _ => {

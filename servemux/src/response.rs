@@ -495,7 +495,11 @@ impl ResponseWriter {
         // The slow path is boxed: its timer and write future would otherwise be part of every
         // connection's future, awaiting or not — memory each idle connection would carry.
         let rest = &self.wire[sent..];
-        let res = Box::pin(tokio::time::timeout(self.write_timeout, sock.write_all(rest))).await;
+        let res = Box::pin(tokio::time::timeout(
+            self.write_timeout,
+            sock.write_all(rest),
+        ))
+        .await;
         self.wire.clear();
         match res {
             Ok(r) => r,
