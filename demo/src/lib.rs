@@ -5,8 +5,10 @@
 //!
 //! - `app`    — the demo controllers, their context and the route table;
 //! - `routes` — the route sets of the router comparison bench;
-//! - `report` — turning that bench's results into the Benchmarks chapter's table and chart.
+//! - `report` — turning that bench's results into the Benchmarks chapter's tables;
+//! - `chart`  — drawing the same results as the chapter's chart.
 
 pub mod app;
+pub mod chart;
 pub mod report;
 pub mod routes;
