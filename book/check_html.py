@@ -16,7 +16,9 @@ this reads the rendered pages and fails on what a reader would see:
                  the page. mdBook builds the sidebar's "on this page" entries from the page's
                  `<h2>`..`<h6>`, so a heading swallowed by a code block is missing there too;
 - `wide`         a listing line wider than COLUMNS characters, the widest line that fits the
-                 content column at 1280 px (see `theme/fit.css`, which sizes the column for it);
+                 content column at 1280 px (see `theme/fit.css`, which sizes the column for it).
+                 A listing fenced as `text,wrap` is exempt: it is verbatim program output
+                 (a log line whose wording is the seed's) that `fit.css` wraps softly on screen;
 - `image`        an image, object or embedded SVG whose file is missing, empty, or (for SVG)
                  not well-formed XML with an `<svg>` root.
 
@@ -102,10 +104,11 @@ class Page(html.parser.HTMLParser):
         self.in_main = False
         self.texts = []  # (text, inside <pre>)
         self.headings = []  # (level, text)
-        self.listings = []  # text of each <pre>
+        self.listings = []  # (text of each <pre>, the classes of its <code>)
         self.images = []  # (tag, url)
         self._heading = None
         self._pre = None
+        self._pre_classes = set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -127,6 +130,9 @@ class Page(html.parser.HTMLParser):
             self._heading = (int(tag[1]), [])
         if tag == "pre":
             self._pre = []
+            self._pre_classes = set()
+        if tag == "code" and self._pre is not None:
+            self._pre_classes |= set((attrs.get("class") or "").split())
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -146,7 +152,7 @@ class Page(html.parser.HTMLParser):
                 self.headings.append((level, normalize("".join(parts))))
                 self._heading = None
             if open_tag == "pre" and self._pre is not None:
-                self.listings.append("".join(self._pre))
+                self.listings.append(("".join(self._pre), self._pre_classes))
                 self._pre = None
             if open_tag == tag:
                 break
@@ -211,13 +217,15 @@ def check_page(chapter, src, out_dir, columns):
         else:
             findings.append(("heading", f"'{'#' * level} {text}' is not a heading of the page"))
 
-    for n, listing in enumerate(page.listings, 1):
+    for n, (listing, classes) in enumerate(page.listings, 1):
+        if "wrap" in classes:
+            continue
         for i, line in enumerate(listing.split("\n"), 1):
             w = width(line)
             if w > columns:
-                findings.append(
-                    ("wide", f"listing {n}, line {i}: {w} > {columns} columns: {line[:60].strip()}...")
-                )
+                start = line[:60].strip()
+                message = f"listing {n}, line {i}: {w} > {columns} columns: {start}..."
+                findings.append(("wide", message))
 
     for tag, url in page.images:
         why = check_image(html_path, url, out_dir)
