@@ -258,14 +258,24 @@ pub fn markdown(m: &Measurements, stamp: &str) -> String {
             Box::new(|k| m.memory.get(k).map(|b| human_bytes(*b))),
         ));
     }
-    let _ = writeln!(
-        out,
-        "Time per lookup pass (one pass looks up every path of the set once), as two medians: \
-         **taking turns** is the median of 101 rounds in which every router of the set, after \
-         one untimed pass, times about 1 ms of passes (the figures the ratios and the chart \
-         use); **criterion** is criterion's median, one router after another. **Memory** is \
-         what the router holds after registering the set (bytes allocated and not freed)."
-    );
+    let mut what =
+        String::from("Time per lookup pass (one pass looks up every path of the set once), as ");
+    if m.paired.is_empty() {
+        what.push_str("criterion's median (**criterion**).");
+    } else {
+        what.push_str(
+            "two medians: **taking turns** is the median of 101 rounds in which every router of \
+             the set, after one untimed pass, times about 1 ms of passes (the figures the ratios \
+             and the chart use); **criterion** is criterion's median, one router after another.",
+        );
+    }
+    if !m.memory.is_empty() {
+        what.push_str(
+            " **Memory** is what the router holds after registering the set (bytes allocated and \
+             not freed).",
+        );
+    }
+    let _ = writeln!(out, "{what}");
     for group in groups(m) {
         let _ = writeln!(out, "\n**{}**\n", group.title_markdown());
         let _ = write!(out, "| {} |", group.row_kind());
