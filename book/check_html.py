@@ -20,7 +20,9 @@ this reads the rendered pages and fails on what a reader would see:
                  A listing fenced as `text,wrap` is exempt: it is verbatim program output
                  (a log line whose wording is the seed's) that `fit.css` wraps softly on screen;
 - `image`        an image, object or embedded SVG whose file is missing, empty, or (for SVG)
-                 not well-formed XML with an `<svg>` root.
+                 not well-formed XML with an `<svg>` root;
+- `sidebar`      a chapter of SUMMARY.md that the sidebar (`toc.html`, which mdBook also
+                 serves as script) does not link to.
 
 It uses the Python standard library only, so CI needs nothing beyond `python3`; it checks the
 output of a build, which exists only after `mdbook build`, so it runs after the cargo steps.
@@ -234,6 +236,19 @@ def check_page(chapter, src, out_dir, columns):
     return findings
 
 
+def check_sidebar(chapter_files, out_dir):
+    """The chapters the built sidebar does not link to, as messages."""
+    toc = out_dir / "toc.html"
+    if not toc.is_file():
+        return ["toc.html was not built"]
+    links = set(re.findall(r'href="([^"#]+)', toc.read_text(encoding="utf-8")))
+    return [
+        f"no sidebar entry for {chapter}"
+        for chapter in chapter_files
+        if str(pathlib.PurePosixPath(chapter).with_suffix(".html")) not in links
+    ]
+
+
 def main():
     here = pathlib.Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -248,6 +263,9 @@ def main():
         return 2
 
     total = 0
+    for message in check_sidebar(chapters(src), out_dir):
+        print(f"SUMMARY.md: sidebar: {message}")
+        total += 1
     for chapter in chapters(src):
         for kind, message in check_page(chapter, src, out_dir, args.columns):
             print(f"{chapter}: {kind}: {message}")

@@ -18,7 +18,7 @@ PAGE = """<!DOCTYPE html><html><head><title>t</title><script>var x = "{{#no}}";<
 %s
 </main></body></html>"""
 
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="1" height="1"/></svg>'
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="1"/></svg>'
 
 
 class CheckHtml(unittest.TestCase):
@@ -101,6 +101,14 @@ class CheckHtml(unittest.TestCase):
         self.assertIn("gone.svg: no such file", found[0][1])
         self.assertIn("bad.svg: not well-formed SVG", found[1][1])
         self.assertIn("empty.png: empty file", found[2][1])
+
+    def test_the_sidebar_links_every_chapter(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = pathlib.Path(tmp)
+            (out / "toc.html").write_text('<ol><li><a href="a.html">A</a></li></ol>')
+            self.assertEqual(check_html.check_sidebar(["a.md"], out), [])
+            self.assertEqual(check_html.check_sidebar(["a.md", "b.md"], out),
+                             ["no sidebar entry for b.md"])
 
     def test_a_chapter_that_was_not_built(self):
         with tempfile.TemporaryDirectory() as tmp:
