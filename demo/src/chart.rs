@@ -208,14 +208,14 @@ fn panel<'a>(area: &Area<'a>, title: &str, bars: &[Bar]) -> Result<(), Error<'a>
     chart.draw_series(bars.iter().enumerate().map(|(i, bar)| {
         let row = row_of(i);
         let color = if bar.peer { PEER_COLOR } else { OURS_COLOR };
-        Rectangle::new([(lo, row + 2), (bar.ns, row + 8)], color.filled())
+        Rectangle::new([(lo, row + 2), (bar.ns.max(lo), row + 8)], color.filled())
     }))?;
     let value_style = (FONT, TEXT_SIZE)
         .into_font()
         .color(&BLACK)
         .pos(Pos::new(HPos::Left, VPos::Center));
     chart.draw_series(bars.iter().enumerate().map(|(i, bar)| {
-        EmptyElement::at((bar.ns, row_of(i) + 5))
+        EmptyElement::at((bar.ns.max(lo), row_of(i) + 5))
             + Text::new(short_time(bar.ns), (4, 0), value_style.clone())
     }))?;
     Ok(())
@@ -269,6 +269,19 @@ mod tests {
         assert_eq!(short_time(183_663.0), "184 µs");
         assert_eq!(short_time(1000.0), "1.00 µs");
         assert_eq!(short_time(999.9), "1.00 µs");
+    }
+
+    #[test]
+    fn odd_figures_still_draw() {
+        let mut m = Measurements::default();
+        m.times.insert(key("static", "servemux"), 0.0);
+        m.times.insert(key("static", "matchit"), f64::NAN);
+        m.times.insert(key("general", "radix-tree"), 1e9);
+        let chart = svg(&m, "test machine");
+        assert!(chart.trim_end().ends_with("</svg>"));
+        assert!(svg(&Measurements::default(), "empty")
+            .trim_end()
+            .ends_with("</svg>"));
     }
 
     fn key(set: &str, router: &str) -> (String, String) {
