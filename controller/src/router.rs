@@ -407,7 +407,10 @@ impl Router {
             .get_or_init(|| {
                 let set = RegexSet::new(self.rules.iter().map(|r| r.regex.as_str()));
                 if let Err(e) = &set {
-                    tracing::warn!(error = %e, "rules do not fit one RegexSet; scanning them in order");
+                    tracing::warn!(
+                        error = %e,
+                        "rules do not fit one RegexSet; scanning them in order"
+                    );
                 }
                 set.ok()
             })

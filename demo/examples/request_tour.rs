@@ -96,13 +96,45 @@ pub fn render() -> String {
         String::from_utf8_lossy(&lines.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
     let mut out = String::new();
     for line in log.lines() {
-        out.push_str(&normalize(line));
-        out.push('\n');
+        out.push_str(&wrap(&normalize(line), WIDTH));
     }
     out.push_str(&format!("\n-- response: {status}\n{body}"));
     out
 }
 // ANCHOR_END: tour
+
+/// The widest line the book's listings hold (see `book/check_html.py`).
+const WIDTH: usize = 100;
+
+/// `line` broken at spaces into lines of at most `width` characters, the continuations indented
+/// by four, each ending in a newline: a tracing line carries its fields at the end, and a reader
+/// must see them without scrolling.
+fn wrap(line: &str, width: usize) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    let mut indent = "";
+    while indent.len() + rest.chars().count() > width {
+        let room = width - indent.len();
+        let cut = rest
+            .char_indices()
+            .take_while(|(i, _)| *i <= room)
+            .filter(|(_, c)| *c == ' ')
+            .map(|(i, _)| i)
+            .last();
+        let Some(cut) = cut.filter(|&i| i > 0) else {
+            break; // one word longer than the line: leave it whole
+        };
+        out.push_str(indent);
+        out.push_str(&rest[..cut]);
+        out.push('\n');
+        rest = &rest[cut + 1..];
+        indent = "    ";
+    }
+    out.push_str(indent);
+    out.push_str(rest);
+    out.push('\n');
+    out
+}
 
 /// Replaces what changes between runs: loopback ports and the client's measured duration.
 fn normalize(line: &str) -> String {

@@ -7,9 +7,11 @@
 //! - `golog`, `duration`, `idgen` — the client session's output in the Go client's format, and
 //!   goinbox's trace ids for its log line;
 //! - `routes` — the route sets of the router comparison bench;
-//! - `report` — turning that bench's results into the Benchmarks chapter's table and chart.
+//! - `report` — turning that bench's results into the Benchmarks chapter's tables;
+//! - `chart`  — drawing the same results as the chapter's chart.
 
 pub mod app;
+pub mod chart;
 pub mod duration;
 pub mod golog;
 pub mod idgen;

@@ -1,11 +1,17 @@
-//! The book shows what two examples print: "Putting it together" the tracing events of one
-//! request, layer by layer (`examples/request_tour.rs`), and "Controllers and actions" the demo's
-//! route table (`examples/routes.rs`). The chapters include the committed copies
-//! (`examples/request_tour.txt`, `examples/routes.txt`); these tests keep them equal to what the
-//! code prints today.
+//! What the book shows from this crate is what the code produces today:
 //!
-//! After an intended change, regenerate them with
+//! - "Putting it together" shows what `examples/request_tour.rs` prints (one request's tracing
+//!   events, layer by layer), from the committed copy `examples/request_tour.txt`;
+//! - "Controllers and actions" shows the demo's route table (`examples/routes.rs`), from
+//!   `examples/routes.txt`;
+//! - the Benchmarks chapter's tables (`book/src/benchmarks-results.md`) and chart
+//!   (`book/src/benchmarks.svg`) are what `report` and `chart` draw from the committed figures
+//!   (`book/src/benchmarks-data.json`), so each number has one source.
+//!
+//! After an intended change, regenerate the copies with
 //! `UPDATE_BOOK=1 cargo test -p demo --test book_outputs`.
+
+use demo::{chart, report};
 
 #[path = "../examples/request_tour.rs"]
 mod request_tour;
@@ -63,5 +69,34 @@ fn the_tour_crosses_every_layer() {
             .find(step)
             .unwrap_or_else(|| panic!("{step:?} missing or out of order in\n{now}"));
         from += at + step.len();
+    }
+}
+
+/// The committed figures of the last bench run, and the tables and chart drawn from them.
+#[test]
+fn benchmark_tables_and_chart_are_drawn_from_the_committed_figures() {
+    let book = format!("{}/../book/src", env!("CARGO_MANIFEST_DIR"));
+    let data = format!("{book}/benchmarks-data.json");
+    let text = std::fs::read_to_string(&data).unwrap_or_else(|e| panic!("{data}: {e}"));
+    let snapshot = report::Snapshot::from_json(&text).unwrap_or_else(|e| panic!("{data}: {e}"));
+    let m = snapshot.measurements();
+    let outputs = [
+        (
+            "benchmarks-results.md",
+            report::markdown(&m, &snapshot.stamp),
+        ),
+        ("benchmarks.svg", chart::svg(&m, &snapshot.stamp)),
+    ];
+    for (name, now) in outputs {
+        let path = format!("{book}/{name}");
+        if std::env::var_os("UPDATE_BOOK").is_some() {
+            std::fs::write(&path, &now).expect("write the book's copy");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            committed == now,
+            "book/src/{name} is not what the committed figures give; regenerate it (see this \
+             file's header)"
+        );
     }
 }

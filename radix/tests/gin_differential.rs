@@ -278,6 +278,6 @@ fn same_answers_as_gin_1_8_1_on_random_tables() {
     );
     println!(
         "gin 1.8.1 differential: {tables} tables ({served} served, {refused} refused by both), \
-         {compared} requests agreed; by status {by_status:?}"
+         {compared} requests agreed;\n  by status {by_status:?}"
     );
 }

@@ -22,14 +22,16 @@ fn answer(text: &str) -> impl Handler {
     })
 }
 
-/// Routes one request and prints `METHOD HOST TARGET -> STATUS pattern/Location`.
+/// Routes one request and prints `METHOD HOST TARGET -> STATUS PATTERN`, then the body where it
+/// is not the pattern's own text (each pattern here answers with its text) or the `Location` of
+/// a redirect. Lines stay within 100 columns, the width of a listing in the book.
 fn show(mux: &ServeMux, method: Method, host: &str, target: &str) -> (u16, String) {
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(host) {
         headers.insert(header::HOST, v);
     }
     let Ok(r) = Request::new(method.clone(), target) else {
-        println!("  {target}: not a valid request target");
+        println!("{target}: not a valid request target");
         return (400, String::new());
     };
     let mut r = r.with_headers(headers);
@@ -41,16 +43,25 @@ fn show(mux: &ServeMux, method: Method, host: &str, target: &str) -> (u16, Strin
     rt.block_on(h.serve_http(&mut w, &mut r));
     w.finish_recording();
     let status = w.status().as_u16();
-    let outcome = match w.header().get(header::LOCATION) {
+    let body = String::from_utf8_lossy(w.recorded_body());
+    let extra = match w.header().get(header::LOCATION) {
         Some(loc) => format!("Location: {}", loc.to_str().unwrap_or("?")),
-        None => format!("body {:?}", String::from_utf8_lossy(w.recorded_body())),
+        None if body == *pattern => String::new(),
+        None => format!("body {body:?}"),
     };
-    println!(
-        "  {:<7} {:<17} {:<29} -> {status}  {outcome:<40} pattern {pattern:?}",
+    // A 404 has no pattern: its body takes the pattern's column.
+    let shown = if pattern.is_empty() {
+        extra
+    } else {
+        format!("{:<15} {extra}", format!("{pattern:?}"))
+    };
+    let line = format!(
+        "{:<7} {:<16} {:<26} -> {status} {shown}",
         method.as_str(),
         host,
         target,
     );
+    println!("{}", line.trim_end());
     (status, pattern.to_string())
 }
 
@@ -153,7 +164,7 @@ fn main() -> Result<(), MuxError> {
     // ANCHOR: errors
     for pattern in ["/images/", "", "exa mple.com/"] {
         let err = mux.handle(pattern, answer(pattern)).unwrap_err();
-        println!("  handle({pattern:?}) -> {err}");
+        println!("handle({pattern:?}) -> {err}");
     }
     // ANCHOR_END: errors
     Ok(())

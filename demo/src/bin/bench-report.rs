@@ -1,6 +1,8 @@
 //! Turns one run of `cargo bench -p demo --bench routers` into the Benchmarks chapter's results:
-//! a markdown table (`book/src/benchmarks-results.md`) and an SVG bar chart
-//! (`book/src/benchmarks.svg`), stamped with the machine and the date.
+//! the figures themselves (`book/src/benchmarks-data.json`), markdown tables
+//! (`book/src/benchmarks-results.md`) and an SVG chart (`book/src/benchmarks.svg`), stamped with
+//! the machine and the date. `tests/book_outputs.rs` checks that the tables and the chart are
+//! what the committed figures give.
 //!
 //! It reads what criterion left behind, `target/criterion/routers/<router>/<set>/new/estimates.json`
 //! (the median time of one lookup pass), and the memory figures the bench writes itself to
@@ -12,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use demo::report;
+use demo::{chart, report};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -39,9 +41,16 @@ fn main() -> ExitCode {
         }
     };
     let stamp = report::stamp();
+    let source = format!("bench-report from {}", criterion.display());
+    let data = report::Snapshot::new(&measurements, &stamp, &source).to_json();
     let table = report::markdown(&measurements, &stamp);
-    let svg = report::svg(&measurements, &stamp);
-    for (name, text) in [("benchmarks-results.md", table), ("benchmarks.svg", svg)] {
+    let svg = chart::svg(&measurements, &stamp);
+    let outputs = [
+        ("benchmarks-data.json", data),
+        ("benchmarks-results.md", table),
+        ("benchmarks.svg", svg),
+    ];
+    for (name, text) in outputs {
         let path = out_dir.join(name);
         if let Err(e) = std::fs::write(&path, text) {
             eprintln!("writing {}: {e}", path.display());
