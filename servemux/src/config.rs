@@ -16,8 +16,11 @@ pub struct Config {
     pub max_headers: usize,
     /// Longest request target. Longer targets get `414 URI Too Long`.
     pub max_uri_len: usize,
-    /// Largest request body. Larger bodies get `413 Payload Too Large`. The body is read into
-    /// memory before the handler runs, so this also bounds memory per connection.
+    /// The default limit on what a handler may read of a request body (Go's `MaxBytesReader`,
+    /// applied to every request). Reading past it fails; if the handler then said nothing the
+    /// answer is `413 Payload Too Large`, and the connection closes. A declared `Content-Length`
+    /// past it fails the first read, before `100 Continue` is sent. A handler changes it for its
+    /// request with [`Body::set_limit`](crate::Body::set_limit).
     pub max_body_bytes: usize,
     /// Time allowed to read a whole request head once it has started (the slowloris guard).
     pub read_header_timeout: Duration,
