@@ -42,6 +42,12 @@ use crate::{Request, ResponseWriter};
 /// the kernel does not reset the connection before the client has read our answer.
 const LINGER: Duration = Duration::from_millis(500);
 
+/// The connection's read buffer. Before each wait for a request it is given this much room again:
+/// the last request's head was split off its front, and once that request is recycled the buffer
+/// can take the whole allocation back without allocating; a read into a sliver of leftover room
+/// would cut the next head in two and send it down the slow path.
+const READ_BUFFER: usize = 4096;
+
 /// Unread body bytes the server reads and drops after a handler returns, to keep the connection
 /// (Go's `maxPostHandlerReadBytes`). More than that, and closing is cheaper than reading.
 pub(crate) const MAX_POST_HANDLER_READ: u64 = 256 * 1024;
@@ -60,7 +66,7 @@ pub(crate) async fn serve_conn(
         ResponseWriter::for_socket(wr, cfg.write_timeout, Some(signal.clone()), gate.clone());
     let mut io = ConnIo {
         rd,
-        buf: BytesMut::with_capacity(4096),
+        buf: BytesMut::with_capacity(READ_BUFFER),
     };
     let mut spare = Spare::default();
     let mut first = true;
@@ -90,6 +96,7 @@ pub(crate) async fn serve_conn(
                 w.finished_at() + cfg.idle_timeout
             };
             signal.idle_until(deadline);
+            io.buf.reserve(READ_BUFFER);
             tokio::select! {
                 biased;
                 read = io.rd.read_buf(&mut io.buf) => match read {

@@ -99,6 +99,7 @@ impl ChunkedDecoder {
     ///
     /// Returning after one run of data keeps the caller in charge of where the data goes; calling
     /// again with the rest of the input continues.
+    // ANCHOR: decode
     pub fn decode(&mut self, input: &[u8], max_data: usize) -> Result<Step, WireError> {
         let mut i = 0;
         while i < input.len() {
@@ -129,6 +130,7 @@ impl ChunkedDecoder {
             data: i..i,
         })
     }
+    // ANCHOR_END: decode
 
     /// Data bytes of the current chunk still to come, when the decoder is inside a chunk's data.
     /// A caller may read that many bytes straight into its own buffer and report them with
