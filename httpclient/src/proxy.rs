@@ -158,11 +158,15 @@ impl ProxyEnv {
     /// Reads `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` (or their lower-case names) and
     /// `REQUEST_METHOD` now; later changes of the environment are not seen (Go reads it once too).
     pub fn from_env() -> ProxyEnv {
+        ProxyEnv::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The same reading, with `lookup` standing in for the environment (name → value).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> ProxyEnv {
         let get = |upper: &str, lower: &str| {
-            std::env::var(upper)
-                .ok()
+            lookup(upper)
                 .filter(|v| !v.is_empty())
-                .or_else(|| std::env::var(lower).ok())
+                .or_else(|| lookup(lower))
                 .unwrap_or_default()
         };
         let mut env = ProxyEnv::from_values(
@@ -170,7 +174,7 @@ impl ProxyEnv {
             &get("HTTPS_PROXY", "https_proxy"),
             &get("NO_PROXY", "no_proxy"),
         );
-        env.cgi = std::env::var_os("REQUEST_METHOD").is_some_and(|v| !v.is_empty());
+        env.cgi = lookup("REQUEST_METHOD").is_some_and(|v| !v.is_empty());
         env
     }
 
