@@ -14,7 +14,12 @@ use tokio::net::{TcpListener, TcpStream};
 /// A forwarding proxy that answers itself, echoing the request-target it was asked for.
 async fn forward_proxy() -> TestServer {
     TestServer::start(|seen| {
-        let target = seen.request_line().split(' ').nth(1).unwrap_or("").to_string();
+        let target = seen
+            .request_line()
+            .split(' ')
+            .nth(1)
+            .unwrap_or("")
+            .to_string();
         match seen.header("proxy-authorization") {
             Some(auth) if auth != "Basic dXNlcjpwYXNz" => {
                 status("407 Proxy Authentication Required", "bad credentials")
@@ -60,7 +65,9 @@ async fn proxy_basic_auth_comes_from_the_url_or_the_builder() {
         Some("Basic dXNlcjpwYXNz")
     );
 
-    let wrong = Proxy::new(&proxy.url("")).unwrap().basic_auth("user", "nope");
+    let wrong = Proxy::new(&proxy.url(""))
+        .unwrap()
+        .basic_auth("user", "nope");
     let client = Client::builder().proxy(wrong).build();
     let resp = client.get("http://origin.test/").send().await.unwrap();
     // Through a forwarding proxy a refusal is an ordinary response, as in Go.
@@ -88,7 +95,10 @@ async fn environment_rules_pick_proxy_or_direct() {
 
     assert!(client.proxy_for("http://skip.test/").unwrap().is_none());
     assert!(client.proxy_for("http://a.skip.test/").unwrap().is_none());
-    assert!(client.proxy_for("http://a.corp.test:8080/").unwrap().is_none());
+    assert!(client
+        .proxy_for("http://a.corp.test:8080/")
+        .unwrap()
+        .is_none());
     assert!(client.proxy_for("http://a.corp.test/").unwrap().is_some());
     assert!(client.proxy_for("https://origin.test/").unwrap().is_none());
     assert_eq!(proxy.accepted(), 1);
@@ -178,15 +188,24 @@ async fn https_targets_get_a_connect_tunnel_carrying_raw_bytes() {
 
     let mut tunnel = client.connect_tunnel("secure.test:443").await.unwrap();
     assert!(tunnel.is_proxied());
-    tunnel.write_all(b"any bytes, e.g. a TLS ClientHello").await.unwrap();
+    tunnel
+        .write_all(b"any bytes, e.g. a TLS ClientHello")
+        .await
+        .unwrap();
     let mut back = [0u8; 33];
     tunnel.read_exact(&mut back).await.unwrap();
     assert_eq!(&back, b"any bytes, e.g. a TLS ClientHello");
 
     let head = heads.recv().await.unwrap();
-    assert!(head.starts_with("CONNECT secure.test:443 HTTP/1.1\r\n"), "{head}");
+    assert!(
+        head.starts_with("CONNECT secure.test:443 HTTP/1.1\r\n"),
+        "{head}"
+    );
     assert!(head.contains("host: secure.test:443\r\n"), "{head}");
-    assert!(head.contains("proxy-authorization: Basic dXNlcjpwYXNz\r\n"), "{head}");
+    assert!(
+        head.contains("proxy-authorization: Basic dXNlcjpwYXNz\r\n"),
+        "{head}"
+    );
 
     // Loopback is dialed directly, without the proxy.
     let mut direct = client.connect_tunnel(&echo.to_string()).await.unwrap();

@@ -43,7 +43,10 @@ const ENVS: &[&[(&str, &str)]] = &[
         ("HTTPS_PROXY", "http://u:p@sp:3"),
         ("NO_PROXY", "localhost2,127.0.0.1:99,*,x.com"),
     ],
-    &[("HTTP_PROXY", "p:4"), ("NO_PROXY", "*.a.com:8080,.b.com:443,c.com")],
+    &[
+        ("HTTP_PROXY", "p:4"),
+        ("NO_PROXY", "*.a.com:8080,.b.com:443,c.com"),
+    ],
 ];
 
 const URLS: &[&str] = &[
