@@ -75,7 +75,7 @@ struct Fetched {
 /// What `follow` ends with.
 enum Outcome {
     Whole(Response),
-    Stream(StreamingResponse),
+    Stream(Box<StreamingResponse>),
 }
 
 impl Client {
@@ -214,7 +214,7 @@ impl Client {
         req: RequestParts,
     ) -> Result<StreamingResponse, Error> {
         match self.run(req, true).await? {
-            Outcome::Stream(resp) => Ok(resp),
+            Outcome::Stream(resp) => Ok(*resp),
             Outcome::Whole(_) => unreachable_outcome(),
         }
     }
@@ -382,7 +382,7 @@ impl Client {
         let reusable = head.keep_alive
             && head.status != StatusCode::SWITCHING_PROTOCOLS
             && head.framing != Framing::Close;
-        Ok(Outcome::Stream(StreamingResponse {
+        Ok(Outcome::Stream(Box::new(StreamingResponse {
             status: head.status,
             version: head.version,
             headers: head.headers,
@@ -400,7 +400,7 @@ impl Client {
                 failed: false,
             },
             url,
-        }))
+        })))
     }
 
     /// Reads the body whole (bounded by `max_response_size`, after decoding too), returns the

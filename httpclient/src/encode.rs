@@ -65,7 +65,8 @@ pub(crate) fn write_head(out: &mut Vec<u8>, p: &HeadParts<'_>) {
         }
     }
     for (name, value) in p.headers {
-        if !is_framing(name) && !(p.jar_cookie.is_some() && name == COOKIE) {
+        let replaced_by_jar = p.jar_cookie.is_some() && name == COOKIE;
+        if !is_framing(name) && !replaced_by_jar {
             header_value(out, name, value);
         }
     }

@@ -316,7 +316,7 @@ impl NoProxy {
                 continue;
             }
             let (host, port) = match go_split_host_port(&entry) {
-                Some((h, _)) if h.is_empty() => continue,
+                Some(("", _)) => continue,
                 Some((h, p)) => (h, Some(p.to_string())),
                 None => (entry.as_str(), None),
             };
