@@ -141,8 +141,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Also retry non-idempotent requests (POST, PATCH) when a pooled connection turns out
-    /// to be closed. Off by default: the server may have acted on the first attempt.
+    /// Also retry requests Go would not repeat (POST, PUT, PATCH, DELETE without an
+    /// `Idempotency-Key`), after a dead pooled connection or under `retries(n)`. Off by default:
+    /// the server may have acted on the first attempt.
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.config.retry_non_idempotent = yes;
         self

@@ -138,8 +138,10 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Whether to retry once on a fresh connection if the pooled connection this request was
-    /// sent on turns out to have been closed by the server. Default: yes for idempotent methods
-    /// (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), no for POST and PATCH.
+    /// sent on turns out to have been closed by the server — and, with `retries(n)`, whether
+    /// the request may be retried at all. Default: Go's `isReplayable` — yes for GET, HEAD,
+    /// OPTIONS, TRACE and for requests with an `Idempotency-Key` header, no otherwise. A stream
+    /// body is never sent twice, whatever this says.
     pub fn retry_if_closed(mut self, yes: bool) -> Self {
         self.parts.retry = Some(yes);
         self

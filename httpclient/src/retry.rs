@@ -3,10 +3,12 @@
 //! gohttp sends again, up to `retry` more times, when `client.Do` returned an error, and stops at
 //! the first `200`. We keep the count and add what makes it safe against real services:
 //!
-//! - **Only requests safe to repeat.** Go's rule (`Request.isReplayable`, net/http 1.19
-//!   `request.go`): the body can be sent again (no body, or bytes in memory — not a stream), and
-//!   the method is idempotent (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) or the request carries an
-//!   `Idempotency-Key` / `X-Idempotency-Key` header. `retry_non_idempotent(true)` or
+//! - **Only requests safe to repeat.** Go's rule (`Request.isReplayable`, Go 1.19
+//!   `src/net/http/request.go` lines 1435-1449): the body can be sent again (no body, or bytes in
+//!   memory — not a stream), and the method is GET, HEAD, OPTIONS or TRACE, or the request
+//!   carries an `Idempotency-Key` / `X-Idempotency-Key` header. PUT and DELETE are idempotent by
+//!   RFC 9110 but not on Go's list (a PUT may carry a version check whose second run fails
+//!   differently); we keep Go's list. `retry_non_idempotent(true)` or
 //!   `retry_if_closed(true)` opt a POST in; nothing opts a stream body in.
 //! - **Only failures worth repeating**: the connection could not be made, was closed, or went
 //!   silent past `read_timeout`; or the server answered one of the retry statuses (502, 503,
@@ -86,12 +88,7 @@ pub(crate) fn is_safe(method: &Method, headers: &HeaderMap, body: &Body, opt_in:
         && (opt_in
             || matches!(
                 *method,
-                Method::GET
-                    | Method::HEAD
-                    | Method::OPTIONS
-                    | Method::TRACE
-                    | Method::PUT
-                    | Method::DELETE
+                Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
             )
             || KEYS.iter().any(|k| headers.contains_key(k)))
 }
@@ -119,7 +116,11 @@ mod tests {
         let empty = Body::Bytes(Bytes::new());
         let none = HeaderMap::new();
         assert!(is_safe(&Method::GET, &none, &empty, false));
-        assert!(is_safe(&Method::PUT, &none, &empty, false));
+        assert!(
+            !is_safe(&Method::PUT, &none, &empty, false),
+            "not on Go's list"
+        );
+        assert!(is_safe(&Method::OPTIONS, &none, &empty, false));
         assert!(!is_safe(&Method::POST, &none, &empty, false));
         assert!(is_safe(&Method::POST, &none, &empty, true));
         let mut keyed = HeaderMap::new();
