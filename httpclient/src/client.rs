@@ -3,7 +3,8 @@
 //! One call to `send` goes through four nested layers, each a small function here:
 //!
 //! ```text
-//! run          total deadline, and the one goinbox debug line per request
+//! run          total deadline, and the one goinbox debug line per request; then
+//!              `finish_whole` (read the body) or `finish_streaming` (hand it out)
 //!  └ follow    redirects, up to the configured limit; the cookie jar, per hop
 //!     └ attempts     retries with backoff, for requests safe to repeat
 //!        └ round_trip   route (direct or proxy), take a pooled connection or dial,
@@ -18,6 +19,7 @@
 //! A `Client` is an `Arc` inside: clone it freely, share it between tasks — like Go's
 //! `http.Client`, it is meant to be created once and reused, because the pool lives in it.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -72,10 +74,29 @@ struct Fetched {
     decode: Option<Coding>,
 }
 
-/// What `follow` ends with.
-enum Outcome {
-    Whole(Response),
-    Stream(Box<StreamingResponse>),
+/// What a send ends with — a whole [`Response`] or a [`StreamingResponse`] — as the log line
+/// sees it.
+trait Finished {
+    fn status(&self) -> StatusCode;
+    fn url(&self) -> &str;
+}
+
+impl Finished for Response {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Finished for StreamingResponse {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn url(&self) -> &str {
+        &self.url
+    }
 }
 
 impl Client {
@@ -202,10 +223,10 @@ impl Client {
 
     /// Sends `req`, reads the whole body.
     pub(crate) async fn execute(&self, req: RequestParts) -> Result<Response, Error> {
-        match self.run(req, false).await? {
-            Outcome::Whole(resp) => Ok(resp),
-            Outcome::Stream(_) => unreachable_outcome(),
-        }
+        self.run(req, |fetched, url, start| {
+            self.finish_whole(fetched, url, start)
+        })
+        .await
     }
 
     /// Sends `req`, returns after the head.
@@ -213,53 +234,57 @@ impl Client {
         &self,
         req: RequestParts,
     ) -> Result<StreamingResponse, Error> {
-        match self.run(req, true).await? {
-            Outcome::Stream(resp) => Ok(*resp),
-            Outcome::Whole(_) => unreachable_outcome(),
-        }
+        self.run(req, |fetched, url, start| async move {
+            Ok(self.finish_streaming(fetched, url, start))
+        })
+        .await
     }
 
-    /// Sends `req` under the total deadline and logs goinbox's line for it.
-    async fn run(&self, req: RequestParts, stream: bool) -> Result<Outcome, Error> {
+    /// Sends `req` under the total deadline — redirects, retries and `finish` (reading the body,
+    /// or wrapping it as a stream) included — and logs goinbox's line for it.
+    async fn run<T, F, Fut>(&self, req: RequestParts, finish: F) -> Result<T, Error>
+    where
+        T: Finished,
+        F: FnOnce(Fetched, String, Instant) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
         let start = Instant::now();
         let timeout = req.timeout.unwrap_or(self.inner.config.timeout);
         let mut req = req;
         // Set by `follow` only when it redirects: the URL as first requested, for the log line.
         let mut original = None;
+        let work = async {
+            let fetched = self.follow(&mut req, &mut original).await?;
+            // The URL moves into the response; no copy is made on success.
+            let url = std::mem::take(&mut req.url);
+            finish(fetched, url, start).await
+        };
         let result = match timeout {
-            Some(d) => {
-                let follow = self.follow(&mut req, &mut original, start, stream);
-                match tokio::time::timeout(d, follow).await {
-                    Ok(result) => result,
-                    Err(_) => {
-                        let url = original.clone().unwrap_or_else(|| req.url.clone());
-                        Err(Error::new(ErrorKind::Timeout(Timeout::Total), url))
-                    }
+            Some(d) => match tokio::time::timeout(d, work).await {
+                Ok(result) => result,
+                Err(_) => {
+                    let url = original.clone().unwrap_or_else(|| req.url.clone());
+                    Err(Error::new(ErrorKind::Timeout(Timeout::Total), url))
                 }
-            }
-            None => self.follow(&mut req, &mut original, start, stream).await,
+            },
+            None => work.await,
         };
         let elapsed = start.elapsed();
-        // On success without redirects the URL now lives in the response; no copy was made.
         let log_url = match (&original, &result) {
             (Some(url), _) => url.as_str(),
-            (None, Ok(Outcome::Whole(resp))) => resp.url.as_str(),
-            (None, Ok(Outcome::Stream(resp))) => resp.url.as_str(),
-            (None, Err(_)) => req.url.as_str(),
+            (None, Ok(resp)) => resp.url(),
+            (None, Err(err)) => err.url(),
         };
         let host = url::authority_of(log_url);
         // goinbox logs `Host: ... URL: ... TimeDuration: ... StatusCode: ...`; Go prints a
         // time.Duration as `986.798µs`, and so does Rust's `Debug` for `Duration`.
         match &result {
-            Ok(outcome) => tracing::debug!(
+            Ok(resp) => tracing::debug!(
                 "Host: {} URL: {} TimeDuration: {:?} StatusCode: {}",
                 host,
                 log_url,
                 elapsed,
-                match outcome {
-                    Outcome::Whole(r) => r.status.as_u16(),
-                    Outcome::Stream(r) => r.status.as_u16(),
-                }
+                resp.status().as_u16()
             ),
             Err(err) => tracing::debug!(
                 "Host: {} URL: {} TimeDuration: {:?} Error: {}",
@@ -272,16 +297,14 @@ impl Client {
         result
     }
 
-    /// Sends the request, following redirects when enabled. Works on the caller's `req` in
-    /// place (a redirect rewrites its URL, method, body); `original` receives the first URL
-    /// when that happens.
+    /// Sends the request, following redirects when enabled, up to the final response head.
+    /// Works on the caller's `req` in place (a redirect rewrites its URL, method, body);
+    /// `original` receives the first URL when that happens.
     async fn follow(
         &self,
         req: &mut RequestParts,
         original: &mut Option<String>,
-        start: Instant,
-        stream: bool,
-    ) -> Result<Outcome, Error> {
+    ) -> Result<Fetched, Error> {
         let config = &self.inner.config;
         let mut redirects = 0;
         loop {
@@ -300,7 +323,7 @@ impl Client {
                 // A stream body cannot be sent again: a 307/308 is handed to the caller.
                 && (req.body.is_replayable() || matches!(status.as_u16(), 301..=303));
             if !follow {
-                return self.finish(fetched, req, start, stream).await;
+                return Ok(fetched);
             }
             let location = fetched.head.headers.get(LOCATION).cloned();
             // The redirect's own body is read (and dropped) so its connection can be reused.
@@ -340,30 +363,30 @@ impl Client {
         }
     }
 
-    /// The final response: read whole, or wrapped as a stream.
-    async fn finish(
+    /// The final response, read whole.
+    async fn finish_whole(
         &self,
         fetched: Fetched,
-        req: &mut RequestParts,
+        url: String,
         start: Instant,
-        stream: bool,
-    ) -> Result<Outcome, Error> {
-        let url = std::mem::take(&mut req.url);
-        if !stream {
-            let (head, body, uncompressed) = match self.read_whole(fetched).await {
-                Ok(done) => done,
-                Err(k) => return Err(Error::new(k, url)),
-            };
-            return Ok(Outcome::Whole(Response {
-                status: head.status,
-                version: head.version,
-                headers: head.headers,
-                body,
-                url,
-                elapsed: start.elapsed(),
-                uncompressed,
-            }));
-        }
+    ) -> Result<Response, Error> {
+        let (head, body, uncompressed) = match self.read_whole(fetched).await {
+            Ok(done) => done,
+            Err(k) => return Err(Error::new(k, url)),
+        };
+        Ok(Response {
+            status: head.status,
+            version: head.version,
+            headers: head.headers,
+            body,
+            url,
+            elapsed: start.elapsed(),
+            uncompressed,
+        })
+    }
+
+    /// The final response, its body left on the connection to be streamed.
+    fn finish_streaming(&self, fetched: Fetched, url: String, start: Instant) -> StreamingResponse {
         let Fetched {
             mut head,
             conn,
@@ -382,7 +405,7 @@ impl Client {
         let reusable = head.keep_alive
             && head.status != StatusCode::SWITCHING_PROTOCOLS
             && head.framing != Framing::Close;
-        Ok(Outcome::Stream(Box::new(StreamingResponse {
+        StreamingResponse {
             status: head.status,
             version: head.version,
             headers: head.headers,
@@ -400,7 +423,7 @@ impl Client {
                 failed: false,
             },
             url,
-        })))
+        }
     }
 
     /// Reads the body whole (bounded by `max_response_size`, after decoding too), returns the
@@ -587,15 +610,6 @@ impl Client {
         }
     }
     // ANCHOR_END: round_trip
-}
-
-/// `execute` asks `run` for a whole body and `execute_streaming` for a stream; `finish` gives
-/// each what it asked for, so the other arm cannot be reached. Still no panic: an error.
-fn unreachable_outcome<T>() -> Result<T, Error> {
-    Err(Error::new(
-        ErrorKind::InvalidUrl("internal: response mode mismatch"),
-        "",
-    ))
 }
 
 fn is_followed(status: StatusCode) -> bool {
