@@ -42,6 +42,7 @@ pub(crate) struct Config {
     pub retry: RetryPolicy,
     pub max_conns_per_host: usize,
     pub cookies: bool,
+    pub trace_id: Option<String>,
 }
 
 /// Builds a [`Client`]. Start from [`Client::builder`].
@@ -83,6 +84,7 @@ impl ClientBuilder {
                 retry: RetryPolicy::default(),
                 max_conns_per_host: 0,
                 cookies: false,
+                trace_id: None,
             },
         }
     }
@@ -208,6 +210,13 @@ impl ClientBuilder {
     /// default: a client talking to several services should not carry one's cookies around.
     pub fn cookie_store(mut self, on: bool) -> Self {
         self.config.cookies = on;
+        self
+    }
+
+    /// gohttp's `Client.SetTraceId`: every debug line of this client starts with
+    /// `<id> [HttpClient] ` (a request can set its own with `RequestBuilder::trace_id`).
+    pub fn trace_id(mut self, id: impl Into<String>) -> Self {
+        self.config.trace_id = Some(id.into());
         self
     }
 

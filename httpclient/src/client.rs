@@ -251,6 +251,7 @@ impl Client {
         let start = Instant::now();
         let timeout = req.timeout.unwrap_or(self.inner.config.timeout);
         let mut req = req;
+        let trace_id = req.trace_id.take();
         // Set by `follow` only when it redirects: the URL as first requested, for the log line.
         let mut original = None;
         let work = async {
@@ -276,24 +277,33 @@ impl Client {
             (None, Err(err)) => err.url(),
         };
         let host = url::authority_of(log_url);
+        let trace = TracePrefix(
+            trace_id
+                .as_deref()
+                .or(self.inner.config.trace_id.as_deref()),
+        );
+        // ANCHOR: log_line
         // goinbox logs `Host: ... URL: ... TimeDuration: ... StatusCode: ...`; Go prints a
         // time.Duration as `986.798µs`, and so does Rust's `Debug` for `Duration`.
         match &result {
             Ok(resp) => tracing::debug!(
-                "Host: {} URL: {} TimeDuration: {:?} StatusCode: {}",
+                "{}Host: {} URL: {} TimeDuration: {:?} StatusCode: {}",
+                trace,
                 host,
                 log_url,
                 elapsed,
                 resp.status().as_u16()
             ),
             Err(err) => tracing::debug!(
-                "Host: {} URL: {} TimeDuration: {:?} Error: {}",
+                "{}Host: {} URL: {} TimeDuration: {:?} Error: {}",
+                trace,
                 host,
                 log_url,
                 elapsed,
                 err.kind()
             ),
         }
+        // ANCHOR_END: log_line
         result
     }
 
@@ -610,6 +620,20 @@ impl Client {
         }
     }
     // ANCHOR_END: round_trip
+}
+
+/// gohttp's `fmtLog` prefix, `<trace id> [HttpClient] `, when a trace id is set — the `-` in
+/// the seed's `[Debug] [2020-12-13 22:31:03] - [HttpClient] Host: …` is its default. Without
+/// one the line starts at `Host:`, as it always has here.
+struct TracePrefix<'a>(Option<&'a str>);
+
+impl std::fmt::Display for TracePrefix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, "{id} [HttpClient] "),
+            None => Ok(()),
+        }
+    }
 }
 
 fn is_followed(status: StatusCode) -> bool {

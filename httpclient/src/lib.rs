@@ -23,6 +23,8 @@
 //!
 //! Every request logs one `tracing` event at debug level in goinbox's format:
 //! `Host: 127.0.0.1:8010 URL: http://127.0.0.1:8010/demo/args/123 TimeDuration: 986.798µs StatusCode: 200`.
+//! With a trace id set (gohttp's `SetTraceId`, here `ClientBuilder::trace_id` or
+//! `RequestBuilder::trace_id`) the line starts with gohttp's prefix: `<id> [HttpClient] Host: …`.
 
 mod body;
 mod builder;

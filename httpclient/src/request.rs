@@ -42,6 +42,8 @@ pub(crate) struct RequestParts {
     pub retry: Option<bool>,
     /// `Some` overrides the client's retry count.
     pub retries: Option<u32>,
+    /// `Some` overrides the client's trace id in the log line.
+    pub trace_id: Option<String>,
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -56,6 +58,7 @@ impl<'c> RequestBuilder<'c> {
                 timeout: None,
                 retry: None,
                 retries: None,
+                trace_id: None,
             },
             error: None,
         }
@@ -150,6 +153,13 @@ impl<'c> RequestBuilder<'c> {
     /// Retries this request up to `n` more times (overrides the client's `retries`).
     pub fn retries(mut self, n: u32) -> Self {
         self.parts.retries = Some(n);
+        self
+    }
+
+    /// The trace id this request's debug line starts with (`<id> [HttpClient] Host: …`),
+    /// overriding the client's.
+    pub fn trace_id(mut self, id: impl Into<String>) -> Self {
+        self.parts.trace_id = Some(id.into());
         self
     }
 
