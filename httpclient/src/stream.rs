@@ -142,7 +142,14 @@ impl ResponseBody {
             )
             .await?
             {
-                Some(bytes) => self.pending = bytes,
+                // Input the decoder could not use yet (a split header or trailer) is kept.
+                Some(bytes) if self.pending.is_empty() => self.pending = bytes,
+                Some(bytes) => {
+                    let mut joined = BytesMut::with_capacity(self.pending.len() + bytes.len());
+                    joined.extend_from_slice(&self.pending);
+                    joined.extend_from_slice(&bytes);
+                    self.pending = joined.freeze();
+                }
                 None => {
                     decoder.finish().map_err(ErrorKind::Decode)?;
                     return Ok(None);

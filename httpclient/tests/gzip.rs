@@ -188,3 +188,32 @@ async fn a_bomb_is_stopped_by_the_limit_on_decoded_bytes() {
     assert_eq!(total, 64 << 20);
     assert!(largest <= 64 * 1024, "{largest}");
 }
+
+#[tokio::test]
+async fn a_gzip_body_trickled_in_small_pieces_streams_correctly() {
+    // Pieces of 7 bytes split the gzip header, the deflate data and the trailer across reads.
+    let body = gzip(&text());
+    let mut wire = format!(
+        "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    let head_len = wire.len();
+    wire.extend_from_slice(&body);
+    let mut pieces = vec![wire[..head_len].to_vec()];
+    pieces.extend(wire[head_len..].chunks(7).map(<[u8]>::to_vec));
+    let server = TestServer::start(move |_| {
+        Action::Trickle(pieces.clone(), std::time::Duration::from_micros(200))
+    })
+    .await;
+    let mut resp = Client::new()
+        .get(server.url("/"))
+        .send_streaming()
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    while let Some(piece) = resp.chunk().await.unwrap() {
+        got.extend_from_slice(&piece);
+    }
+    assert_eq!(got, text());
+}
