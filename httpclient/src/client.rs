@@ -592,7 +592,8 @@ impl Client {
             };
             match result {
                 Ok(head) => {
-                    let decode = if compress {
+                    // Go decodes only a body that exists (not HEAD, 204, 304, length 0).
+                    let decode = if compress && head.framing != Framing::Empty {
                         head.headers
                             .get(CONTENT_ENCODING)
                             .and_then(|v| Coding::from_header(v.as_bytes()))

@@ -24,11 +24,12 @@ pub(crate) enum Coding {
 }
 
 impl Coding {
-    /// The coding named by a `Content-Encoding` value we asked for, if any (case-insensitive;
-    /// `x-gzip` is gzip, RFC 9110 §8.4.1.3).
+    /// The coding named by a `Content-Encoding` value we asked for, if any. Case-insensitive,
+    /// and only the exact names, as Go's transport compares (`EqualFold(.., "gzip")`): a list
+    /// such as `gzip, br` or the old alias `x-gzip` is passed through undecoded.
     pub fn from_header(value: &[u8]) -> Option<Coding> {
-        let v = std::str::from_utf8(value).ok()?.trim();
-        if v.eq_ignore_ascii_case("gzip") || v.eq_ignore_ascii_case("x-gzip") {
+        let v = std::str::from_utf8(value).ok()?;
+        if v.eq_ignore_ascii_case("gzip") {
             Some(Coding::Gzip)
         } else if v.eq_ignore_ascii_case("deflate") {
             Some(Coding::Deflate)
