@@ -141,9 +141,10 @@ impl Error {
         matches!(self.kind.last(), ErrorKind::Timeout(_))
     }
 
-    /// True when the connection could not be established.
+    /// True when the connection could not be established (also when that was the last of
+    /// several attempts).
     pub fn is_connect(&self) -> bool {
-        matches!(self.kind, ErrorKind::Connect(_))
+        matches!(self.kind.last(), ErrorKind::Connect(_))
     }
 }
 
