@@ -214,8 +214,9 @@ async fn raw_piece(
             return Ok(None);
         }
         if !conn.read_buf.is_empty() {
+            // At most one piece's worth at a time, whatever the read brought in.
             let step = framing
-                .decode(&conn.read_buf, usize::MAX)
+                .decode(&conn.read_buf, PIECE)
                 .map_err(|e| wire_failure(e).kind)?;
             if !step.data.is_empty() {
                 conn.read_buf.advance(step.data.start);

@@ -155,3 +155,25 @@ async fn an_upload_stream_error_fails_the_request() {
         .unwrap_err();
     assert!(err.to_string().contains("disk read failed"), "{err}");
 }
+
+#[tokio::test]
+async fn no_piece_is_larger_than_64_kib() {
+    let server = TestServer::start(|_| {
+        let mut out = b"HTTP/1.1 200 OK\r\nContent-Length: 3000000\r\n\r\n".to_vec();
+        out.extend(std::iter::repeat_n(b'p', 3_000_000));
+        Action::Reply(out)
+    })
+    .await;
+    let mut resp = Client::new()
+        .get(server.url("/"))
+        .send_streaming()
+        .await
+        .unwrap();
+    let (mut total, mut largest) = (0, 0);
+    while let Some(piece) = resp.chunk().await.unwrap() {
+        total += piece.len();
+        largest = largest.max(piece.len());
+    }
+    assert_eq!(total, 3_000_000);
+    assert!(largest <= 64 * 1024, "{largest}");
+}
