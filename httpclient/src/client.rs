@@ -327,20 +327,23 @@ impl Client {
                 jar.store_from(&req.url, &fetched.head.headers);
             }
             let status = fetched.head.status;
-            let follow = config.max_redirects > 0
-                && is_followed(status)
-                && fetched.head.headers.contains_key(LOCATION)
-                // A stream body cannot be sent again: a 307/308 is handed to the caller.
-                && (req.body.is_replayable() || matches!(status.as_u16(), 301..=303));
-            if !follow {
-                return Ok(fetched);
-            }
-            let location = fetched.head.headers.get(LOCATION).cloned();
+            // 301/302/303 turn a POST (anything but GET/HEAD) into a body-less GET, as browsers
+            // and Go do; 307/308 repeat the request as it was — which a stream body cannot be.
+            let downgrade = matches!(status.as_u16(), 301..=303)
+                && req.method != Method::GET
+                && req.method != Method::HEAD;
+            let location = match fetched.head.headers.get(LOCATION) {
+                Some(loc)
+                    if config.max_redirects > 0
+                        && is_followed(status)
+                        && (downgrade || req.body.is_replayable()) =>
+                {
+                    loc.clone()
+                }
+                _ => return Ok(fetched),
+            };
             // The redirect's own body is read (and dropped) so its connection can be reused.
             let _ = self.read_whole(fetched).await;
-            let Some(location) = location else {
-                continue;
-            };
             if redirects == config.max_redirects {
                 return Err(Error::new(
                     ErrorKind::TooManyRedirects(config.max_redirects),
@@ -354,10 +357,7 @@ impl Client {
                 .and_then(|loc| url::resolve(&req.url, loc))
                 .map_err(|k| Error::new(k, &req.url))?;
 
-            // 301/302/303 turn a POST (anything but GET/HEAD) into a body-less GET, as browsers
-            // and Go do; 307/308 repeat the request as it was.
-            let downgrade = matches!(status.as_u16(), 301..=303);
-            if downgrade && req.method != Method::GET && req.method != Method::HEAD {
+            if downgrade {
                 req.method = Method::GET;
                 req.body = Body::Bytes(Bytes::new());
                 req.headers.remove(CONTENT_TYPE);

@@ -177,3 +177,34 @@ async fn no_piece_is_larger_than_64_kib() {
     assert_eq!(total, 3_000_000);
     assert!(largest <= 64 * 1024, "{largest}");
 }
+
+#[tokio::test]
+async fn a_stream_body_is_not_repeated_by_a_307_but_a_303_is_followed() {
+    let server = TestServer::start(|seen| match seen.path() {
+        "/307" => Action::Reply(
+            b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /done\r\nContent-Length: 0\r\n\r\n"
+                .to_vec(),
+        ),
+        "/303" => Action::Reply(
+            b"HTTP/1.1 303 See Other\r\nLocation: /done\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        ),
+        _ => ok(&format!("{} done", seen.request_line())),
+    })
+    .await;
+    let client = Client::builder().follow_redirects(5).build();
+    let body = || futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from("x"))]);
+    let resp = client
+        .post(server.url("/307"), "")
+        .body_stream(body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 307, "handed back, not repeated");
+    let resp = client
+        .post(server.url("/303"), "")
+        .body_stream(body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.text(), "GET /done HTTP/1.1 done");
+}
