@@ -160,3 +160,36 @@ async fn a_request_can_set_its_own_count_and_statuses_are_configurable() {
         "503 not in the list"
     );
 }
+
+#[tokio::test]
+async fn a_silent_server_times_out_and_the_next_attempt_answers() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let server = TestServer::start(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            Action::Silent
+        } else {
+            ok("awake")
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .read_timeout(Duration::from_millis(50))
+        .retries(1)
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .build();
+    let resp = client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(resp.text(), "awake");
+}
+
+#[tokio::test]
+async fn the_total_timeout_bounds_all_attempts() {
+    let server = fails_first(usize::MAX).await;
+    let client = Client::builder()
+        .retries(1000)
+        .retry_backoff(Duration::from_millis(20), Duration::from_millis(20))
+        .timeout(Duration::from_millis(200))
+        .build();
+    let err = client.get(server.url("/")).send().await.unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(server.seen().len() < 1000);
+}
