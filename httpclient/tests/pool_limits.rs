@@ -102,3 +102,44 @@ async fn idle_connections_expire() {
     client.get(server.url("/")).send().await.unwrap();
     assert_eq!(server.accepted(), 2);
 }
+
+#[tokio::test]
+async fn a_waiter_that_gives_up_leaves_no_trace() {
+    let server = TestServer::start(|seen| {
+        if seen.path() == "/slow" {
+            Action::Trickle(
+                vec![b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec()],
+                Duration::from_millis(1),
+            )
+        } else {
+            ok("fast")
+        }
+    })
+    .await;
+    let client = Client::builder().pool_max_conns_per_host(1).build();
+    // Hold the only connection with a streamed response that is not read yet.
+    let held = client
+        .get(server.url("/slow"))
+        .send_streaming()
+        .await
+        .unwrap();
+    let err = client
+        .get(server.url("/fast"))
+        .timeout(Duration::from_millis(50))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    let stats = client.pool_stats();
+    assert_eq!(
+        (stats.open, stats.waiting, stats.waited),
+        (1, 0, 1),
+        "{stats:?}"
+    );
+    // Reading the held body to its end hands the connection over.
+    let mut held = held;
+    while held.chunk().await.unwrap().is_some() {}
+    let resp = client.get(server.url("/fast")).send().await.unwrap();
+    assert_eq!(resp.text(), "fast");
+    assert_eq!(server.accepted(), 1);
+}
