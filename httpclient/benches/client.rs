@@ -6,6 +6,15 @@
 //! runtime on the bench thread and sends one request at a time over one pooled connection —
 //! the per-request overhead of the client is what differs. The two clients take turns (see
 //! `interleaved`), so a load spike on the shared machine hits both figures alike.
+//!
+//! Three more figures, same run: a gzip download (`GET /gz`: 64 KiB of text, about 1 KiB
+//! gzipped) decoded by both clients (reqwest with its `gzip` feature); and the heap a 64 MiB
+//! streamed download (`GET /big`) needs, counted by this binary's global allocator — bytes, not
+//! time, so that figure is deterministic and printed as is.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,6 +28,63 @@ use tokio::net::{TcpListener, TcpStream};
 
 const RESPONSE: &[u8] =
     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!";
+
+/// The decoded size of `/gz`.
+const GZ_PLAIN: usize = 64 * 1024;
+/// The size of `/big`.
+const BIG: usize = 64 << 20;
+
+/// Counts the bytes live on the heap, and their peak, over the whole process.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            grew(new_size - layout.size());
+        } else {
+            LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// The `/gz` response: a gzip body of repetitive text, built once.
+fn gz_response() -> &'static [u8] {
+    static CELL: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        let line = b"GET /demo/args/123 HTTP/1.1 200 OK text/plain; charset=utf-8\n";
+        let plain: Vec<u8> = line.iter().copied().cycle().take(GZ_PLAIN).collect();
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(&plain).unwrap();
+        let body = e.finish().unwrap();
+        let mut out = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(&body);
+        out
+    })
+}
 
 /// Starts the fixed-response server on a background thread; returns its address.
 fn start_server() -> SocketAddr {
@@ -53,8 +119,14 @@ async fn serve(mut stream: TcpStream) {
             if buf.len() < total {
                 break;
             }
+            let path = head.split(|&b| b == b' ').nth(1).unwrap_or(b"").to_vec();
             buf.drain(..total);
-            if stream.write_all(RESPONSE).await.is_err() {
+            let written = match &path[..] {
+                b"/gz" => stream.write_all(gz_response()).await,
+                b"/big" => write_big(&mut stream).await,
+                _ => stream.write_all(RESPONSE).await,
+            };
+            if written.is_err() {
                 return;
             }
         }
@@ -63,6 +135,17 @@ async fn serve(mut stream: TcpStream) {
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
+}
+
+/// `/big`: 64 MiB from one static 1 MiB buffer (the server allocates nothing per byte).
+async fn write_big(stream: &mut TcpStream) -> std::io::Result<()> {
+    static MIB: [u8; 1 << 20] = [b'b'; 1 << 20];
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {BIG}\r\n\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    for _ in 0..BIG >> 20 {
+        stream.write_all(&MIB).await?;
+    }
+    Ok(())
 }
 
 fn content_length(head: &[u8]) -> usize {
@@ -143,9 +226,66 @@ fn bench_clients(c: &mut Criterion) {
     });
     group.finish();
 
+    let gz_url = format!("http://{addr}/gz");
+    let gz_ours = || async {
+        let resp = ours.get(gz_url.as_str()).send().await.unwrap();
+        assert_eq!(resp.body().len(), GZ_PLAIN);
+    };
+    let gz_theirs = || async {
+        let resp = theirs.get(gz_url.as_str()).send().await.unwrap();
+        assert_eq!(resp.bytes().await.unwrap().len(), GZ_PLAIN);
+    };
+    let mut group = c.benchmark_group("gzip_download_64k");
+    group.bench_function("httpclient", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| interleaved(iters, gz_ours, gz_theirs))
+    });
+    group.bench_function("reqwest", |b| {
+        b.to_async(&rt)
+            .iter_custom(|iters| interleaved(iters, gz_theirs, gz_ours))
+    });
+    group.finish();
+
     rt.block_on(paired("GET", get_ours, get_theirs));
     rt.block_on(paired("POST 1 KiB", post_ours, post_theirs));
+    rt.block_on(paired("gzip 64 KiB", gz_ours, gz_theirs));
+    rt.block_on(streamed_memory(addr, &ours, &theirs));
 }
+
+// ANCHOR: streamed_memory
+/// Peak heap growth while each client streams the 64 MiB `/big` body, dropping every piece as
+/// it arrives. Bytes, not time: the figure does not depend on the machine's load.
+async fn streamed_memory(addr: SocketAddr, ours: &httpclient::Client, theirs: &reqwest::Client) {
+    let url = format!("http://{addr}/big");
+    let measure_start = || {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        base
+    };
+    let mut resp = ours.get(url.as_str()).send_streaming().await.unwrap();
+    let base = measure_start();
+    let mut total = 0;
+    while let Some(piece) = resp.chunk().await.unwrap() {
+        total += piece.len();
+    }
+    let peak_ours = PEAK.load(Ordering::Relaxed) - base;
+    assert_eq!(total, BIG);
+
+    let mut resp = theirs.get(url.as_str()).send().await.unwrap();
+    let base = measure_start();
+    let mut total = 0;
+    while let Some(piece) = resp.chunk().await.unwrap() {
+        total += piece.len();
+    }
+    let peak_theirs = PEAK.load(Ordering::Relaxed) - base;
+    assert_eq!(total, BIG);
+    println!(
+        "streamed 64 MiB: peak heap growth httpclient {peak_ours} B reqwest {peak_theirs} B \
+         ratio {:.3}",
+        peak_ours as f64 / peak_theirs.max(1) as f64
+    );
+}
+// ANCHOR_END: streamed_memory
 
 /// A paired comparison on top of criterion's figures: the two clients alternate request by
 /// request (who goes first swaps every round), so both see the same machine at the same moment.

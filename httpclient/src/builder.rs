@@ -11,6 +11,19 @@ use http::header::USER_AGENT;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::Client;
+use crate::proxy::{Proxy, ProxyEnv};
+use crate::retry::RetryPolicy;
+
+/// Where requests go: Go's `Transport.Proxy` function, as data.
+#[derive(Debug, Clone)]
+pub(crate) enum ProxyMode {
+    /// `ProxyFromEnvironment` (the default, as gohttp's transport and Go's `DefaultTransport`).
+    Env(ProxyEnv),
+    /// Every request through this proxy (`http.ProxyURL`), loopback included.
+    Fixed(Proxy),
+    /// Never a proxy.
+    Off,
+}
 
 /// The settings a [`Client`] was built with. Cloned into the client; immutable afterwards.
 #[derive(Debug, Clone)]
@@ -24,6 +37,12 @@ pub(crate) struct Config {
     pub max_response_size: usize,
     pub max_redirects: usize,
     pub retry_non_idempotent: bool,
+    pub proxy: ProxyMode,
+    pub compression: bool,
+    pub retry: RetryPolicy,
+    pub max_conns_per_host: usize,
+    pub cookies: bool,
+    pub trace_id: Option<String>,
 }
 
 /// Builds a [`Client`]. Start from [`Client::builder`].
@@ -40,7 +59,9 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// goinbox's defaults: 30 s to connect, 30 s for the whole request, no per-read deadline,
-    /// 10 idle connections per host kept for 30 s, redirects not followed, 16 MiB bodies.
+    /// 10 idle connections per host kept for 30 s, redirects not followed, 16 MiB bodies;
+    /// and Go's transport defaults: proxies from the environment (read now), gzip asked for and
+    /// decoded, no limit on connections per host, no cookie jar, no retries.
     pub fn new() -> ClientBuilder {
         let mut default_headers = HeaderMap::new();
         default_headers.insert(
@@ -58,6 +79,12 @@ impl ClientBuilder {
                 max_response_size: 16 * 1024 * 1024,
                 max_redirects: 0,
                 retry_non_idempotent: false,
+                proxy: ProxyMode::Env(ProxyEnv::from_env()),
+                compression: true,
+                retry: RetryPolicy::default(),
+                max_conns_per_host: 0,
+                cookies: false,
+                trace_id: None,
             },
         }
     }
@@ -116,10 +143,80 @@ impl ClientBuilder {
         self
     }
 
-    /// Also retry non-idempotent requests (POST, PATCH) when a pooled connection turns out
-    /// to be closed. Off by default: the server may have acted on the first attempt.
+    /// Also retry requests Go would not repeat (POST, PUT, PATCH, DELETE without an
+    /// `Idempotency-Key`), after a dead pooled connection or under `retries(n)`. Off by default:
+    /// the server may have acted on the first attempt.
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.config.retry_non_idempotent = yes;
+        self
+    }
+
+    /// Sends every request through `proxy` (Go's `http.ProxyURL`): loopback included, no
+    /// `NO_PROXY`. `http://` targets go in absolute form; `connect_tunnel` uses `CONNECT`.
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.config.proxy = ProxyMode::Fixed(proxy);
+        self
+    }
+
+    /// Chooses proxies with these environment-style settings instead of the process
+    /// environment (see [`ProxyEnv::from_values`]).
+    pub fn proxy_env(mut self, env: ProxyEnv) -> Self {
+        self.config.proxy = ProxyMode::Env(env);
+        self
+    }
+
+    /// Never uses a proxy, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.config.proxy = ProxyMode::Off;
+        self
+    }
+
+    /// Asks for gzip/deflate and decodes it transparently (default: on). Off is Go's
+    /// `DisableCompression`: nothing is added and bodies arrive as the server sent them.
+    pub fn compression(mut self, on: bool) -> Self {
+        self.config.compression = on;
+        self
+    }
+
+    /// Retries a failed request up to `n` more times (gohttp's `Do(req, retry)`), when it is
+    /// safe to repeat; see the crate's `retry` rules. Default 0.
+    pub fn retries(mut self, n: u32) -> Self {
+        self.config.retry.retries = n;
+        self
+    }
+
+    /// The pause before the first retry, doubled for each next one up to `max`.
+    /// Default 100 ms up to 2 s.
+    pub fn retry_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.config.retry.base = base;
+        self.config.retry.max = max.max(base);
+        self
+    }
+
+    /// The response statuses that count as a failed attempt. Default: 502, 503, 504.
+    pub fn retry_statuses(mut self, statuses: &[http::StatusCode]) -> Self {
+        self.config.retry.statuses = statuses.to_vec();
+        self
+    }
+
+    /// At most `n` connections per route (dialing + in use + idle), Go's `MaxConnsPerHost`;
+    /// a request beyond waits for one to come back idle or close. 0 (default): no limit.
+    pub fn pool_max_conns_per_host(mut self, n: usize) -> Self {
+        self.config.max_conns_per_host = n;
+        self
+    }
+
+    /// Keeps cookies between requests (Go's `Client.Jar` with `net/http/cookiejar`). Off by
+    /// default: a client talking to several services should not carry one's cookies around.
+    pub fn cookie_store(mut self, on: bool) -> Self {
+        self.config.cookies = on;
+        self
+    }
+
+    /// gohttp's `Client.SetTraceId`: every debug line of this client starts with
+    /// `<id> [HttpClient] ` (a request can set its own with `RequestBuilder::trace_id`).
+    pub fn trace_id(mut self, id: impl Into<String>) -> Self {
+        self.config.trace_id = Some(id.into());
         self
     }
 

@@ -10,25 +10,30 @@
 //! reads from a byte slice in the property test.
 
 use std::io;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Buf, Bytes, BytesMut};
-use http::{HeaderMap, StatusCode, Version};
+use http::StatusCode;
+#[cfg(test)]
+use http::{HeaderMap, Version};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use crate::body::Body;
 use crate::error::{ClosedAt, ErrorKind, Malformed, Timeout};
-use crate::head::{self, Framing};
+use crate::head::{self, Framing, Head};
+use crate::pool::{Lease, Slot};
 use wire::{BodyDecoder, Framing as WireFraming, WireError};
 
 /// A response head larger than this is refused (Go's `MaxResponseHeaderBytes` default is 1 MiB;
 /// 64 KiB is plenty and keeps a hostile server from growing our buffer).
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// How much free space we ask for before each read.
 /// Trailer bytes accepted after the last chunk of a chunked response (read and dropped).
-const MAX_TRAILER_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_TRAILER_BYTES: usize = 16 * 1024;
 
+/// How much free space we ask for before each read.
 const READ_CHUNK: usize = 8 * 1024;
 
 /// A request body up to this size is copied behind the head so both go out in one `write`.
@@ -42,7 +47,9 @@ pub(crate) struct ReadLimits {
 }
 
 /// A fully read response, before it is wrapped into the public `Response`.
+#[cfg(test)]
 #[derive(Debug)]
+#[allow(dead_code)]
 pub(crate) struct RawResponse {
     pub status: StatusCode,
     pub version: Version,
@@ -73,11 +80,13 @@ impl From<ErrorKind> for Failure {
 /// A client-side HTTP/1.1 connection.
 #[derive(Debug)]
 pub(crate) struct Conn {
-    stream: TcpStream,
-    read_buf: BytesMut,
+    pub(crate) stream: TcpStream,
+    pub(crate) read_buf: BytesMut,
     write_buf: Vec<u8>,
     /// When the connection was last put back in the pool; the pool's idle timeout uses it.
     pub idle_since: Instant,
+    /// This connection's place in its route's count; `None` for a connection outside the pool.
+    lease: Option<Lease>,
 }
 
 impl Conn {
@@ -102,7 +111,18 @@ impl Conn {
             read_buf: BytesMut::with_capacity(READ_CHUNK),
             write_buf: Vec::with_capacity(512),
             idle_since: Instant::now(),
+            lease: None,
         })
+    }
+
+    /// Counts this connection in its pool route from now on.
+    pub fn set_lease(&mut self, lease: Lease) {
+        self.lease = Some(lease);
+    }
+
+    /// The pool route this connection belongs to.
+    pub fn slot(&self) -> Option<Arc<Slot>> {
+        self.lease.as_ref().map(|l| Arc::clone(l.slot()))
     }
 
     /// The buffer the caller formats the request head into; cleared here, capacity kept.
@@ -111,23 +131,45 @@ impl Conn {
         &mut self.write_buf
     }
 
-    /// Sends the head already in `head_buf()` plus `body`, then reads the whole response.
-    pub async fn exchange(
+    /// Sends the head already in `head_buf()` plus the body: a byte body right behind the head
+    /// (in the same write when small), a stream body as chunks.
+    pub async fn send(&mut self, body: &mut Body) -> Result<(), Failure> {
+        match body {
+            Body::Bytes(bytes) if bytes.len() <= COALESCE_BODY => {
+                self.write_buf.extend_from_slice(bytes);
+                self.write_head().await
+            }
+            Body::Bytes(bytes) => {
+                self.write_head().await?;
+                self.stream.write_all(bytes).await.map_err(write_failure)
+            }
+            Body::Stream(stream) => {
+                self.write_head().await?;
+                crate::body::write_chunked(&mut self.stream, stream, &mut self.write_buf).await
+            }
+        }
+    }
+
+    /// Reads the next response head (1xx skipped). The body, if any, is read next by
+    /// [`Conn::read_body`] or streamed from `read_buf` + the socket.
+    pub async fn read_head(
         &mut self,
-        body: &[u8],
         head_request: bool,
         limits: ReadLimits,
-    ) -> Result<RawResponse, Failure> {
-        if body.len() <= COALESCE_BODY {
-            self.write_buf.extend_from_slice(body);
-            self.write_head().await?;
-        } else {
-            self.write_head().await?;
-            self.stream.write_all(body).await.map_err(write_failure)?;
-        }
+    ) -> Result<Head, Failure> {
         // A pooled connection always starts empty (we never pool one with unread bytes).
         self.read_buf.clear();
-        read_response(&mut self.stream, &mut self.read_buf, head_request, limits).await
+        read_head(&mut self.stream, &mut self.read_buf, head_request, limits).await
+    }
+
+    /// Reads the whole body `head` announced; returns it and whether the connection may be
+    /// reused afterwards.
+    pub async fn read_body(
+        &mut self,
+        head: &Head,
+        limits: ReadLimits,
+    ) -> Result<(Bytes, bool), Failure> {
+        read_body(&mut self.stream, &mut self.read_buf, head, limits).await
     }
 
     async fn write_head(&mut self) -> Result<(), Failure> {
@@ -148,7 +190,7 @@ impl Conn {
 
 /// A write error on a connection means the peer is gone; nothing of the response has arrived,
 /// so for retry purposes it is the same as "closed before the response".
-fn write_failure(e: io::Error) -> Failure {
+pub(crate) fn write_failure(e: io::Error) -> Failure {
     match e.kind() {
         io::ErrorKind::BrokenPipe
         | io::ErrorKind::ConnectionReset
@@ -163,7 +205,7 @@ fn write_failure(e: io::Error) -> Failure {
 
 /// Reads more bytes into `buf`. Returns 0 at EOF. A connection reset counts as EOF: to the
 /// caller both mean "the server closed the connection".
-async fn fill<R: AsyncRead + Unpin>(
+pub(crate) async fn fill<R: AsyncRead + Unpin>(
     io: &mut R,
     buf: &mut BytesMut,
     timeout: Option<Duration>,
@@ -187,12 +229,32 @@ async fn fill<R: AsyncRead + Unpin>(
 
 /// Reads one complete response from `io`. `buf` holds any bytes already read and, afterwards,
 /// any bytes the server sent beyond the response (which makes the connection non-reusable).
+#[cfg(test)]
 pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     io: &mut R,
     buf: &mut BytesMut,
     head_request: bool,
     limits: ReadLimits,
 ) -> Result<RawResponse, Failure> {
+    let head = read_head(io, buf, head_request, limits).await?;
+    let (body, reusable) = read_body(io, buf, &head, limits).await?;
+    Ok(RawResponse {
+        status: head.status,
+        version: head.version,
+        headers: head.headers,
+        body,
+        reusable,
+    })
+}
+
+/// Reads a response head from `io` (1xx interim responses skipped); body bytes that arrived
+/// with it stay in `buf`.
+pub(crate) async fn read_head<R: AsyncRead + Unpin>(
+    io: &mut R,
+    buf: &mut BytesMut,
+    head_request: bool,
+    limits: ReadLimits,
+) -> Result<Head, Failure> {
     let mut received_any = !buf.is_empty();
 
     // The head; 1xx interim responses (100 Continue, 103 Early Hints) are skipped, as Go does.
@@ -201,7 +263,7 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     // peer at once) and after that only when a blank line — the end of a head — has arrived.
     // `scanned` is how much of `buf` is known to hold no blank line.
     let mut scanned: usize = 0;
-    let head = loop {
+    let head: Head = loop {
         if scanned == 0 || has_blank_line(&buf[scanned.saturating_sub(3)..]) {
             match head::parse(buf, head_request) {
                 Ok(Some((head, used))) => {
@@ -237,7 +299,16 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         }
         received_any = true;
     };
+    Ok(head)
+}
 
+/// Reads the body `head` announced, whole, from `buf` and then `io`.
+pub(crate) async fn read_body<R: AsyncRead + Unpin>(
+    io: &mut R,
+    buf: &mut BytesMut,
+    head: &Head,
+    limits: ReadLimits,
+) -> Result<(Bytes, bool), Failure> {
     let max = limits.max_body;
     let too_large = || ErrorKind::TooLarge {
         what: "response body",
@@ -298,17 +369,11 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     };
     // Bytes after the response that nobody asked for: the stream is out of step, don't reuse.
     reusable &= buf.is_empty();
-    Ok(RawResponse {
-        status: head.status,
-        version: head.version,
-        headers: head.headers,
-        body,
-        reusable,
-    })
+    Ok((body, reusable))
 }
 
 /// A framing error of the shared decoder, as this client reports it.
-fn wire_failure(e: WireError) -> Failure {
+pub(crate) fn wire_failure(e: WireError) -> Failure {
     Failure::from(match e {
         WireError::ChunkSize | WireError::ChunkLineTooLong => {
             ErrorKind::Malformed(Malformed::ChunkSize)

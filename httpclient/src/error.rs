@@ -47,8 +47,26 @@ pub enum ErrorKind {
     TooManyRedirects(usize),
     /// Serializing a JSON request body or deserializing a JSON response body failed.
     Json(serde_json::Error),
-    /// Any other I/O error while writing the request or reading the response.
+    /// Any other I/O error while writing the request or reading the response (including an
+    /// error produced by a streamed request body).
     Io(io::Error),
+    /// The proxy setting cannot be used (bad address, a scheme other than `http`, or
+    /// `HTTP_PROXY` under CGI).
+    InvalidProxy(String),
+    /// The proxy answered `CONNECT` with this status instead of 2xx.
+    ProxyRefused(http::StatusCode),
+    /// A `Content-Encoding: gzip`/`deflate` body could not be decoded (corrupt or truncated).
+    Decode(&'static str),
+    /// The server answered with a status the client retries on (inside [`ErrorKind::RetriesExhausted`]).
+    Status(http::StatusCode),
+    /// Every attempt failed: `attempts` in all (the first plus the retries), and the last
+    /// failure.
+    RetriesExhausted {
+        /// How many times the request was sent.
+        attempts: u32,
+        /// Why the last attempt failed.
+        last: Box<ErrorKind>,
+    },
 }
 
 /// Which deadline passed.
@@ -103,6 +121,11 @@ impl Error {
         }
     }
 
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
@@ -113,14 +136,15 @@ impl Error {
         &self.url
     }
 
-    /// True for any of the three timeouts.
+    /// True for any of the three timeouts (also when it was the last of several attempts).
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, ErrorKind::Timeout(_))
+        matches!(self.kind.last(), ErrorKind::Timeout(_))
     }
 
-    /// True when the connection could not be established.
+    /// True when the connection could not be established (also when that was the last of
+    /// several attempts).
     pub fn is_connect(&self) -> bool {
-        matches!(self.kind, ErrorKind::Connect(_))
+        matches!(self.kind.last(), ErrorKind::Connect(_))
     }
 }
 
@@ -161,6 +185,17 @@ impl fmt::Display for ErrorKind {
             ErrorKind::TooManyRedirects(n) => write!(f, "stopped after {n} redirects"),
             ErrorKind::Json(e) => write!(f, "json: {e}"),
             ErrorKind::Io(e) => write!(f, "i/o error: {e}"),
+            ErrorKind::InvalidProxy(why) => write!(f, "invalid proxy: {why}"),
+            ErrorKind::ProxyRefused(status) => {
+                write!(f, "proxy refused the CONNECT tunnel: {status}")
+            }
+            ErrorKind::Decode(why) => write!(f, "cannot decode the response body: {why}"),
+            ErrorKind::Status(status) => write!(f, "server answered {status}"),
+            ErrorKind::RetriesExhausted { attempts, last } => write!(
+                f,
+                "gave up after {attempts} attempts (1 try + {} retries); last attempt: {last}",
+                attempts - 1
+            ),
         }
     }
 }
@@ -182,10 +217,20 @@ impl fmt::Display for Malformed {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match self.kind.last() {
             ErrorKind::Connect(e) | ErrorKind::Io(e) => Some(e),
             ErrorKind::Json(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The failure itself: for `RetriesExhausted`, the last attempt's; otherwise `self`.
+    pub fn last(&self) -> &ErrorKind {
+        match self {
+            ErrorKind::RetriesExhausted { last, .. } => last.last(),
+            other => other,
         }
     }
 }

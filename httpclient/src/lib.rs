@@ -1,43 +1,60 @@
 //! goinbox/gohttp's `httpclient`, in Rust: a keep-alive HTTP/1.1 client on tokio and httparse.
 //!
-//! This crate is the client layer of the workspace and depends on none of the others. It is
-//! small on purpose — plain `http://`, HTTP/1.1, whole bodies in memory — and fast on purpose,
-//! because the project's own load tests are driven by it.
+//! This crate is the client layer of the workspace; of the others it uses only `wire`, the
+//! shared HTTP/1.1 framing. It speaks plain `http://` HTTP/1.1 (TLS is another layer) and is
+//! fast on purpose, because the project's own load tests are driven by it.
 //!
 //! ```text
-//! Client ── builder.rs   settings (timeouts, pool, limits, redirects)
-//!   │       client.rs    send loop: total timeout → redirects → pooled round trip + retry
-//!   │       request.rs   RequestBuilder: headers, form / JSON bodies
-//!   ├─ pool.rs           idle connections per host:port (LIFO, idle timeout)
-//!   └─ conn.rs           one TCP connection: write the head, read one response
-//!        ├ encode.rs     request head bytes
-//!        ├ head.rs       response head: httparse → status, HeaderMap, body framing
-//!        └ wire (crate)  body framing shared with the server: chunked, Content-Length
+//! Client ── builder.rs   settings (timeouts, pool, limits, redirects, proxy, retries, ...)
+//!   │       client.rs    send loop: deadline → redirects → retries → round trip
+//!   │       request.rs   RequestBuilder: headers, form / JSON / streamed bodies
+//!   │       proxy.rs     explicit proxy, or Go's ProxyFromEnvironment (NO_PROXY rules)
+//!   │       retry.rs     which requests are safe to repeat, which failures, backoff
+//!   │       cookies.rs   the optional cookie jar (cookie_store)
+//!   ├─ pool.rs           per route: idle stack, connection limit with waiters, counters
+//!   ├─ tunnel.rs         CONNECT through a proxy → a byte stream
+//!   └─ conn.rs           one TCP connection: write head + body, read the response head/body
+//!        ├ encode.rs     request head bytes           body.rs     request body, chunked upload
+//!        ├ head.rs       response head → framing      stream.rs   response body as a stream
+//!        ├ decompress.rs gzip / deflate, bounded      wire (crate) chunked, Content-Length
 //! url.rs  http:// URLs and redirect targets      error.rs  typed errors, URL in every message
 //! response.rs  the Response                     load.rs   the load generator on top
 //! ```
 //!
 //! Every request logs one `tracing` event at debug level in goinbox's format:
 //! `Host: 127.0.0.1:8010 URL: http://127.0.0.1:8010/demo/args/123 TimeDuration: 986.798µs StatusCode: 200`.
+//! With a trace id set (gohttp's `SetTraceId`, here `ClientBuilder::trace_id` or
+//! `RequestBuilder::trace_id`) the line starts with gohttp's prefix: `<id> [HttpClient] Host: …`.
 
+mod body;
 mod builder;
 mod client;
 mod conn;
+mod cookies;
+mod decompress;
 mod encode;
 mod error;
 mod head;
 pub mod load;
 mod pool;
+mod proxy;
 mod request;
 mod response;
+mod retry;
+mod stream;
+mod tunnel;
 mod url;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use error::{ClosedAt, Error, ErrorKind, Malformed, Timeout};
 pub use head::MAX_HEADERS;
+pub use pool::PoolStats;
+pub use proxy::{Proxy, ProxyEnv};
 pub use request::RequestBuilder;
 pub use response::Response;
+pub use stream::{ResponseBody, StreamingResponse};
+pub use tunnel::Tunnel;
 
 /// Re-exported so callers name statuses, headers and methods without adding `http` themselves.
 pub use http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};

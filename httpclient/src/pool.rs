@@ -1,46 +1,158 @@
-//! The keep-alive pool: idle connections, per host, waiting for the next request.
+//! The connection pool: idle keep-alive connections per route, a per-route connection limit
+//! with waiters, and counters.
 //!
-//! Go's `Transport` keeps `idleConn map[connectMethodKey][]*persistConn`; so do we, with two
-//! simplifications that fit a client talking to a handful of hosts:
+//! Go's `Transport` keeps `idleConn map[connectMethodKey][]*persistConn` plus, for
+//! `MaxConnsPerHost`, a count of connections per key and a queue of requests waiting for one.
+//! Ours is the same idea in three pieces:
 //!
-//! - The "map" is a `Vec` scanned linearly, keyed by (host, port) compared in place. For a few
-//!   hosts a scan beats hashing, and looking up with a borrowed `&str` allocates nothing.
-//! - Each host's idle list is a stack. The most recently used connection is taken first (it is
-//!   the least likely to have been closed by the server), so the oldest sit at the bottom —
-//!   and because `idle_since` only grows towards the top, finding one expired connection means
-//!   everything below it is expired too, and the whole rest can be dropped at once.
+//! - A [`Slot`] per route (direct `host:port`, or a forwarding proxy): its idle stack, the number of open connections, and a `Notify` that
+//!   wakes a waiter when a connection comes back idle or closes.
+//! - A [`Lease`] inside every connection: dropping the connection (closing it) drops the lease,
+//!   which gives its place back and wakes one waiter — so the count can never leak, whichever
+//!   way a connection dies (error, `Connection: close`, a stream dropped half read).
+//! - The slots in a `Vec` scanned linearly, compared in place against a borrowed key: a client
+//!   talks to a handful of routes, and a lookup then allocates nothing.
 //!
-//! Expired connections are dropped lazily, when the host is next used, instead of by a timer
-//! per connection as in Go; an idle socket may therefore outlive `idle_timeout` until then.
+//! Each idle list is a stack: the most recently used connection is taken first (the least likely
+//! to have been closed by the server), so the oldest sit at the bottom — and because `idle_since`
+//! only grows towards the top, finding one expired connection means everything below it is
+//! expired too. Expired connections are dropped when the route is next used or when statistics
+//! are read, instead of by a timer per connection as in Go.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
 
 use crate::conn::Conn;
 
-/// Idle connections to one `host:port`.
-#[derive(Debug)]
-struct HostIdle {
-    host: Box<str>,
-    port: u16,
-    /// Oldest at index 0, most recently returned at the end.
-    idle: Vec<Conn>,
+/// How a route reaches its server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// Straight to `host:port`.
+    Direct,
+    /// To a forwarding proxy at `host:port` (absolute-form requests, any http target).
+    /// (CONNECT tunnels are handed to the caller, never pooled: they get no route of their own.)
+    Proxy,
 }
 
-/// All idle connections of one client.
+/// A route as looked up: borrowed, so a lookup allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Key<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub via: Via,
+}
+
+#[derive(Debug)]
+struct OwnedKey {
+    host: Box<str>,
+    port: u16,
+    via: OwnedVia,
+}
+
+#[derive(Debug)]
+enum OwnedVia {
+    Direct,
+    Proxy,
+}
+
+impl OwnedKey {
+    fn matches(&self, k: &Key<'_>) -> bool {
+        self.port == k.port
+            && self.host.eq_ignore_ascii_case(k.host)
+            && matches!(
+                (&self.via, k.via),
+                (OwnedVia::Direct, Via::Direct) | (OwnedVia::Proxy, Via::Proxy)
+            )
+    }
+}
+
+/// Everything the pool knows about one route.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    key: OwnedKey,
+    /// Oldest at index 0, most recently returned at the end.
+    idle: Mutex<Vec<Conn>>,
+    /// Connections open on this route: dialing, in use, or idle.
+    open: AtomicUsize,
+    /// Requests waiting for a connection because `open` reached the limit.
+    waiting: AtomicUsize,
+    notify: Notify,
+}
+
+/// A connection's place in its route's count. Dropped with the connection.
+#[derive(Debug)]
+pub(crate) struct Lease {
+    slot: Arc<Slot>,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.slot.open.fetch_sub(1, Ordering::AcqRel);
+        self.slot.notify.notify_one();
+    }
+}
+
+/// What [`Pool::acquire`] found.
+#[derive(Debug)]
+pub(crate) enum Acquired {
+    /// A live idle connection, to be reused.
+    Idle(Conn),
+    /// Room for a new connection: dial, and put this lease in it.
+    Dial(Lease),
+}
+
+/// A snapshot of the pool, over all routes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open now: idle plus in use (plus being dialed).
+    pub open: usize,
+    /// Of those, idle in the pool.
+    pub idle: usize,
+    /// Requests waiting now for a connection because their route is at `pool_max_conns_per_host`.
+    pub waiting: usize,
+    /// Connections dialed since the client was built.
+    pub opened: u64,
+    /// Requests that reused an idle connection.
+    pub reused: u64,
+    /// Requests that had to wait for the per-host limit.
+    pub waited: u64,
+}
+
+/// All connections of one client.
 #[derive(Debug)]
 pub(crate) struct Pool {
-    hosts: Mutex<Vec<HostIdle>>,
+    slots: Mutex<Vec<Arc<Slot>>>,
     max_idle_per_host: usize,
+    max_conns_per_host: usize,
     idle_timeout: Duration,
+    opened: AtomicU64,
+    reused: AtomicU64,
+    waited: AtomicU64,
+}
+
+/// Takes the lock even if a panic poisoned it: at worst a connection is lost.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Pool {
-    pub fn new(max_idle_per_host: usize, idle_timeout: Duration) -> Pool {
+    /// `max_conns_per_host == 0` means no limit (Go's default).
+    pub fn new(
+        max_idle_per_host: usize,
+        max_conns_per_host: usize,
+        idle_timeout: Duration,
+    ) -> Pool {
         Pool {
-            hosts: Mutex::new(Vec::new()),
+            slots: Mutex::new(Vec::new()),
             max_idle_per_host,
+            max_conns_per_host,
             idle_timeout,
+            opened: AtomicU64::new(0),
+            reused: AtomicU64::new(0),
+            waited: AtomicU64::new(0),
         }
     }
 
@@ -49,17 +161,74 @@ impl Pool {
         self.max_idle_per_host > 0
     }
 
-    // ANCHOR: take
-    /// Takes the most recently used live connection to `host:port`, if any.
-    pub fn take(&self, host: &str, port: u16) -> Option<Conn> {
-        let mut hosts = self.lock();
-        let entry = hosts
-            .iter_mut()
-            .find(|h| h.port == port && h.host.eq_ignore_ascii_case(host))?;
-        while let Some(conn) = entry.idle.pop() {
+    fn slot(&self, key: &Key<'_>) -> Arc<Slot> {
+        let mut slots = lock(&self.slots);
+        if let Some(s) = slots.iter().find(|s| s.key.matches(key)) {
+            return Arc::clone(s);
+        }
+        let slot = Arc::new(Slot {
+            key: OwnedKey {
+                host: key.host.into(),
+                port: key.port,
+                via: match key.via {
+                    Via::Direct => OwnedVia::Direct,
+                    Via::Proxy => OwnedVia::Proxy,
+                },
+            },
+            idle: Mutex::new(Vec::with_capacity(self.max_idle_per_host.min(16))),
+            open: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            notify: Notify::new(),
+        });
+        slots.push(Arc::clone(&slot));
+        slot
+    }
+
+    // ANCHOR: acquire
+    /// A connection for `key`: the most recently used live idle one, or the right to dial a new
+    /// one — waiting, when the route already has `max_conns_per_host` open, until one comes back
+    /// idle or closes (Go's `MaxConnsPerHost` and its `connsPerHostWait` queue).
+    pub async fn acquire(&self, key: Key<'_>) -> Acquired {
+        let slot = self.slot(&key);
+        let mut counted_wait = false;
+        loop {
+            // Registered before looking, so a connection returned in between still wakes us.
+            let notified = slot.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(conn) = self.take_idle(&slot) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                return Acquired::Idle(conn);
+            }
+            let limit = self.max_conns_per_host;
+            let reserved = slot
+                .open
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                    (limit == 0 || n < limit).then_some(n + 1)
+                })
+                .is_ok();
+            if reserved {
+                self.opened.fetch_add(1, Ordering::Relaxed);
+                return Acquired::Dial(Lease {
+                    slot: Arc::clone(&slot),
+                });
+            }
+            if !counted_wait {
+                counted_wait = true;
+                self.waited.fetch_add(1, Ordering::Relaxed);
+            }
+            let _waiting = Waiting::new(&slot.waiting);
+            notified.await;
+        }
+    }
+    // ANCHOR_END: acquire
+
+    fn take_idle(&self, slot: &Slot) -> Option<Conn> {
+        let mut idle = lock(&slot.idle);
+        while let Some(conn) = idle.pop() {
             if conn.idle_since.elapsed() > self.idle_timeout {
                 // Everything below is older still.
-                entry.idle.clear();
+                idle.clear();
                 return None;
             }
             if conn.is_closed_or_dirty() {
@@ -70,54 +239,70 @@ impl Pool {
         None
     }
 
-    // ANCHOR_END: take
-
-    /// Returns a connection after a complete exchange. Dropped (closed) when the host already
+    /// Returns a connection after a complete exchange. Dropped (closed) when its route already
     /// has `max_idle_per_host` idle connections — Go's `errTooManyIdleHost`.
-    pub fn put(&self, host: &str, port: u16, mut conn: Conn) {
+    pub fn put(&self, mut conn: Conn) {
         if !self.enabled() {
             return;
         }
+        let Some(slot) = conn.slot() else {
+            return;
+        };
         let now = Instant::now();
         conn.idle_since = now;
-        let mut hosts = self.lock();
-        let index = match hosts
-            .iter()
-            .position(|h| h.port == port && h.host.eq_ignore_ascii_case(host))
-        {
-            Some(i) => i,
-            None => {
-                hosts.push(HostIdle {
-                    host: host.into(),
-                    port,
-                    idle: Vec::with_capacity(self.max_idle_per_host.min(16)),
-                });
-                hosts.len() - 1
-            }
-        };
-        let entry = &mut hosts[index];
-        // Sweep the expired ones at the bottom while we are here.
-        let expired = entry
-            .idle
+        let mut idle = lock(&slot.idle);
+        let expired = idle
             .iter()
             .take_while(|c| now.duration_since(c.idle_since) > self.idle_timeout)
             .count();
-        entry.idle.drain(..expired);
-        if entry.idle.len() < self.max_idle_per_host {
-            entry.idle.push(conn);
+        idle.drain(..expired);
+        if idle.len() < self.max_idle_per_host {
+            idle.push(conn);
+            drop(idle);
+            slot.notify.notify_one();
         }
     }
 
-    /// How many idle connections the pool holds, over all hosts.
-    pub fn idle_count(&self) -> usize {
-        self.lock().iter().map(|h| h.idle.len()).sum()
+    /// Counts over all routes; expired idle connections are closed first, so `idle` is true.
+    pub fn stats(&self) -> PoolStats {
+        let slots: Vec<Arc<Slot>> = lock(&self.slots).clone();
+        let mut stats = PoolStats {
+            opened: self.opened.load(Ordering::Relaxed),
+            reused: self.reused.load(Ordering::Relaxed),
+            waited: self.waited.load(Ordering::Relaxed),
+            ..PoolStats::default()
+        };
+        let now = Instant::now();
+        for slot in &slots {
+            let mut idle = lock(&slot.idle);
+            idle.retain(|c| now.duration_since(c.idle_since) <= self.idle_timeout);
+            stats.idle += idle.len();
+            drop(idle);
+            stats.open += slot.open.load(Ordering::Acquire);
+            stats.waiting += slot.waiting.load(Ordering::Acquire);
+        }
+        stats
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<HostIdle>> {
-        // A panic while holding this lock cannot leave the Vec half-updated in a way that
-        // matters (at worst a connection is lost), so a poisoned lock is simply taken over.
-        self.hosts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+impl Lease {
+    pub(crate) fn slot(&self) -> &Arc<Slot> {
+        &self.slot
+    }
+}
+
+/// Counts a waiter for as long as it waits, also when its request is cancelled meanwhile.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(n: &'a AtomicUsize) -> Waiting<'a> {
+        n.fetch_add(1, Ordering::AcqRel);
+        Waiting(n)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }

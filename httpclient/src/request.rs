@@ -8,13 +8,16 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::Stream;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
 
+use crate::body::Body;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
 use crate::response::Response;
+use crate::stream::StreamingResponse;
 
 /// A request under construction. Created by [`Client::get`], [`Client::post`],
 /// [`Client::head`] or [`Client::request`]; finished by [`RequestBuilder::send`].
@@ -32,11 +35,15 @@ pub(crate) struct RequestParts {
     pub method: Method,
     pub url: String,
     pub headers: HeaderMap,
-    pub body: Bytes,
+    pub body: Body,
     /// `Some` overrides the client's total timeout (`Some(None)` disables it).
     pub timeout: Option<Option<Duration>>,
     /// `Some` overrides "retry only idempotent methods".
     pub retry: Option<bool>,
+    /// `Some` overrides the client's retry count.
+    pub retries: Option<u32>,
+    /// `Some` overrides the client's trace id in the log line.
+    pub trace_id: Option<String>,
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -47,9 +54,11 @@ impl<'c> RequestBuilder<'c> {
                 method,
                 url,
                 headers: HeaderMap::new(),
-                body: Bytes::new(),
+                body: Body::Bytes(Bytes::new()),
                 timeout: None,
                 retry: None,
+                retries: None,
+                trace_id: None,
             },
             error: None,
         }
@@ -78,7 +87,17 @@ impl<'c> RequestBuilder<'c> {
 
     /// Sets the body. `Content-Length` is always computed from it.
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.parts.body = body.into();
+        self.parts.body = Body::Bytes(body.into());
+        self
+    }
+
+    /// Sends the body from a stream, with `Transfer-Encoding: chunked`. Such a request is sent
+    /// at most once: it is not retried and a 307/308 redirect is returned, not followed.
+    pub fn body_stream<S>(mut self, stream: S) -> Self
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    {
+        self.parts.body = Body::Stream(Box::pin(stream));
         self
     }
 
@@ -93,7 +112,7 @@ impl<'c> RequestBuilder<'c> {
         let encoded = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
-        self.parts.body = Bytes::from(encoded);
+        self.parts.body = Body::Bytes(Bytes::from(encoded));
         self.parts.headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -105,7 +124,7 @@ impl<'c> RequestBuilder<'c> {
     pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
         match serde_json::to_vec(value) {
             Ok(bytes) => {
-                self.parts.body = Bytes::from(bytes);
+                self.parts.body = Body::Bytes(Bytes::from(bytes));
                 self.parts
                     .headers
                     .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -122,10 +141,25 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Whether to retry once on a fresh connection if the pooled connection this request was
-    /// sent on turns out to have been closed by the server. Default: yes for idempotent methods
-    /// (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), no for POST and PATCH.
+    /// sent on turns out to have been closed by the server — and, with `retries(n)`, whether
+    /// the request may be retried at all. Default: Go's `isReplayable` — yes for GET, HEAD,
+    /// OPTIONS, TRACE and for requests with an `Idempotency-Key` header, no otherwise. A stream
+    /// body is never sent twice, whatever this says.
     pub fn retry_if_closed(mut self, yes: bool) -> Self {
         self.parts.retry = Some(yes);
+        self
+    }
+
+    /// Retries this request up to `n` more times (overrides the client's `retries`).
+    pub fn retries(mut self, n: u32) -> Self {
+        self.parts.retries = Some(n);
+        self
+    }
+
+    /// The trace id this request's debug line starts with (`<id> [HttpClient] Host: …`),
+    /// overriding the client's.
+    pub fn trace_id(mut self, id: impl Into<String>) -> Self {
+        self.parts.trace_id = Some(id.into());
         self
     }
 
@@ -135,5 +169,14 @@ impl<'c> RequestBuilder<'c> {
             return Err(Error::new(kind, self.parts.url));
         }
         self.client.execute(self.parts).await
+    }
+
+    /// Sends the request and returns as soon as the response head is in; the body is then
+    /// read piece by piece from the [`StreamingResponse`].
+    pub async fn send_streaming(self) -> Result<StreamingResponse, Error> {
+        if let Some(kind) = self.error {
+            return Err(Error::new(kind, self.parts.url));
+        }
+        self.client.execute_streaming(self.parts).await
     }
 }

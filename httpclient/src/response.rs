@@ -23,6 +23,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) url: String,
     pub(crate) elapsed: Duration,
+    pub(crate) uncompressed: bool,
 }
 
 impl Response {
@@ -64,6 +65,12 @@ impl Response {
     /// The URL that produced this response — after redirects, the last one.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// True when the server sent a gzip/deflate body that was decoded for you (Go's
+    /// `Response.Uncompressed`); `Content-Encoding` and `Content-Length` are then removed.
+    pub fn uncompressed(&self) -> bool {
+        self.uncompressed
     }
 
     /// Time from `send` to the complete body (goinbox's `Response.T`).

@@ -71,3 +71,41 @@ async fn one_debug_line_per_request() {
     assert!(lines[1].contains("Host: example.com URL: https://example.com/ TimeDuration: "));
     assert!(lines[1].contains("Error: unsupported scheme"));
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_trace_id_prefixes_the_line_as_gohttp_does() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::start(|_| ok("x")).await;
+    let client = Client::builder().trace_id("req-7f3a").build();
+    let url = server.url("/demo/args/123");
+    client.get(url.as_str()).send().await.unwrap();
+    client
+        .get(url.as_str())
+        .trace_id("other")
+        .send()
+        .await
+        .unwrap();
+
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("Host: ")).collect();
+    let host = server.addr.to_string();
+    assert!(
+        lines[0].contains(&format!(
+            "req-7f3a [HttpClient] Host: {host} URL: {url} TimeDuration: "
+        )),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("other [HttpClient] Host: "),
+        "{}",
+        lines[1]
+    );
+}

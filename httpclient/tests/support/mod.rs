@@ -60,6 +60,29 @@ pub enum Action {
     Silent,
 }
 
+/// A keep-alive response with this status line tail (`"503 Service Unavailable"`) and body.
+pub fn status(line: &str, body: &str) -> Action {
+    Action::Reply(
+        format!(
+            "HTTP/1.1 {line}\r\nContent-Length: {}\r\n\r\n{}",
+            body.len(),
+            body
+        )
+        .into_bytes(),
+    )
+}
+
+/// A keep-alive `200 OK` with these extra header lines (each ending in CRLF) and a binary body.
+pub fn ok_bytes(extra_headers: &str, body: &[u8]) -> Action {
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\n{extra_headers}Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    Action::Reply(out)
+}
+
 /// A keep-alive `200 OK` with a Content-Length body.
 pub fn ok(body: &str) -> Action {
     Action::Reply(
@@ -197,11 +220,34 @@ async fn read_request(
         head,
         body: Vec::new(),
     };
+    buf.drain(..head_end + 4);
+    let chunked = seen
+        .header("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        // The request body is framed by the shared decoder, as the server crate does it.
+        let mut decoder = wire::BodyDecoder::new(wire::Framing::Chunked, 4096);
+        loop {
+            let step = decoder.decode(buf, usize::MAX).ok()?;
+            seen.body.extend_from_slice(&buf[step.data.clone()]);
+            buf.drain(..step.consumed);
+            if decoder.is_done() {
+                return Some(seen);
+            }
+            if step.consumed == 0 || buf.is_empty() {
+                let mut chunk = [0u8; 4096];
+                let n = stream.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+        }
+    }
     let len: usize = seen
         .header("content-length")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    buf.drain(..head_end + 4);
     while buf.len() < len {
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await.ok()?;
