@@ -31,6 +31,8 @@
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
+//! - `pattern_mux` — [`PatternMux`], Go 1.22's router: methods, hosts, `{wildcards}`, the most
+//!   specific pattern wins (beside the 1.19 mux, not instead of it);
 //! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
@@ -45,6 +47,7 @@ mod handler;
 mod head;
 mod mux;
 mod not_found;
+mod pattern_mux;
 mod redirect;
 mod request;
 mod response;
@@ -58,6 +61,10 @@ pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
 pub use mux::{MuxError, ServeMux};
 pub use not_found::{not_found, reply_error, NotFoundHandler};
+pub use pattern_mux::{
+    compare_paths_and_methods, ParseError, Pattern, PatternError, PatternMux, Relationship,
+    RouteMatch, Segment,
+};
 pub use redirect::{redirect, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;

@@ -30,6 +30,8 @@ pub struct Request {
     host: String,
     remote_addr: SocketAddr,
     body: Bytes,
+    /// What a [`PatternMux`](crate::PatternMux) matched: the pattern and its path values.
+    pub(crate) route: crate::pattern_mux::RouteMatch,
 }
 
 /// A request could not be built from the parts given to [`Request::new`].
@@ -144,6 +146,7 @@ impl Request {
             remote_addr,
             body,
             target,
+            route: Default::default(),
         })
     }
 
