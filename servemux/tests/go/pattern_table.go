@@ -63,9 +63,11 @@ func register(mux *http.ServeMux, pattern string) {
 		}
 	}()
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		// The pattern as mux.Handler reports it: Request.Pattern only exists from Go 1.23 on.
+		_, pat := mux.Handler(r)
 		var b strings.Builder
-		b.WriteString(r.Pattern)
-		for _, name := range wildcardNames(r.Pattern) {
+		b.WriteString(pat)
+		for _, name := range wildcardNames(pat) {
 			if v, ok := pathValue(r, name); ok {
 				fmt.Fprintf(&b, "\n%s=%s", name, v)
 			}
