@@ -313,7 +313,7 @@ fn mux_answer(mux: &PatternMux, host: &str, method: &str, path: &str) -> Answer 
     };
     Answer {
         status: w.status().as_u16(),
-        pattern,
+        pattern: pattern.to_string(),
         allow: get(header::ALLOW),
         location: get(header::LOCATION),
     }

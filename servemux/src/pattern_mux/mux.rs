@@ -88,6 +88,9 @@ impl std::error::Error for PatternError {}
 /// One registered pattern.
 struct Route {
     pattern: Arc<Pattern>,
+    /// The pattern text and wildcard names, shared with every [`RouteMatch`] of this route.
+    text: Arc<str>,
+    names: Arc<[String]>,
     handler: Arc<dyn Handler>,
     registered_at: String,
 }
@@ -124,12 +127,14 @@ enum Found {
 ///     let _ = w.write(r.path_value("repo").unwrap_or("").as_bytes()).await;
 /// }))?;
 /// let (_, pattern) = mux.handler(&Request::new(Method::GET, "/repos/rust-lang/rust")?);
-/// assert_eq!(pattern, "GET /repos/{owner}/{repo}");
+/// assert_eq!(&*pattern, "GET /repos/{owner}/{repo}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct PatternMux {
     table: RwLock<Table>,
     not_found: Arc<dyn Handler>,
+    /// The pattern reported when nothing matched; shared so a 404 costs no allocation.
+    no_pattern: Arc<str>,
 }
 
 impl Default for PatternMux {
@@ -152,6 +157,7 @@ impl PatternMux {
         PatternMux {
             table: RwLock::new(Table::default()),
             not_found: Arc::new(NotFoundHandler),
+            no_pattern: Arc::from(""),
         }
     }
 
@@ -221,6 +227,8 @@ impl PatternMux {
         t.tree.add(pattern.clone(), id);
         t.index.add(&pattern, id);
         t.routes.push(Route {
+            text: pattern.text_arc().clone(),
+            names: pattern.wildcard_names().map(str::to_owned).collect(),
             pattern,
             handler,
             registered_at,
@@ -231,9 +239,10 @@ impl PatternMux {
 
     /// The handler for `r` and the pattern Go would report for it (Go's `mux.Handler(r)`):
     /// for a redirect the pattern that matches after it, for a 404 or 405 the empty string.
-    pub fn handler(&self, r: &Request) -> (Arc<dyn Handler>, String) {
+    pub fn handler(&self, r: &Request) -> (Arc<dyn Handler>, Arc<str>) {
         let (h, m) = self.resolve(r);
-        (h, m.pattern().unwrap_or("").to_owned())
+        let pattern = m.pattern.unwrap_or_else(|| self.no_pattern.clone());
+        (h, pattern)
     }
 
     /// The handler for `r` and what the handler will find on the request.
@@ -244,7 +253,7 @@ impl PatternMux {
                 let route = &t.routes[id];
                 (
                     route.handler.clone(),
-                    RouteMatch::new(&route.pattern, values),
+                    RouteMatch::new(&route.text, &route.names, values),
                 )
             }
             Found::Redirect { url, pattern } => (

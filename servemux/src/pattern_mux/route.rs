@@ -6,30 +6,38 @@
 
 use std::sync::Arc;
 
-use super::pattern::Pattern;
 use crate::Request;
 
 /// The pattern a request matched and its path values (empty until a [`PatternMux`] routes it).
 ///
+/// The wildcard names are shared with the registered pattern (an `Arc`), so a match allocates
+/// only its values.
+///
 /// [`PatternMux`]: crate::PatternMux
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RouteMatch {
-    pattern: Option<Arc<str>>,
-    /// `(name, value)`: the pattern's wildcards in pattern order, then names added by
-    /// [`Request::set_path_value`].
-    values: Vec<(String, String)>,
+    pub(super) pattern: Option<Arc<str>>,
+    /// The pattern's wildcard names, in pattern order.
+    names: Option<Arc<[String]>>,
+    /// Their values, by position (shorter than `names` only in Go's odd case of an unclean
+    /// CONNECT path, where a wildcard matched an empty segment without a value).
+    values: Vec<String>,
+    /// Names that are not the pattern's, added by [`Request::set_path_value`].
+    extra: Vec<(String, String)>,
 }
 
 impl RouteMatch {
-    /// The match of `pattern` with the wildcard values `values`, in pattern order.
-    pub(crate) fn new(pattern: &Pattern, values: Vec<String>) -> RouteMatch {
+    /// The match of `pattern` (whose wildcard names are `names`) with `values` in pattern order.
+    pub(crate) fn new(
+        pattern: &Arc<str>,
+        names: &Arc<[String]>,
+        values: Vec<String>,
+    ) -> RouteMatch {
         RouteMatch {
-            pattern: Some(pattern.text_arc().clone()),
-            values: pattern
-                .wildcard_names()
-                .map(str::to_owned)
-                .zip(values)
-                .collect(),
+            pattern: Some(pattern.clone()),
+            names: Some(names.clone()),
+            values,
+            extra: Vec::new(),
         }
     }
 
@@ -37,7 +45,7 @@ impl RouteMatch {
     pub(crate) fn pattern_only(pattern: String) -> RouteMatch {
         RouteMatch {
             pattern: (!pattern.is_empty()).then(|| Arc::from(pattern)),
-            values: Vec::new(),
+            ..RouteMatch::default()
         }
     }
 
@@ -46,23 +54,33 @@ impl RouteMatch {
         self.pattern.as_deref()
     }
 
-    /// The value of wildcard `name`.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.values
+    /// The `(name, value)` pairs: the pattern's wildcards in pattern order, then names added by
+    /// [`Request::set_path_value`].
+    pub fn values(&self) -> impl Iterator<Item = (&str, &str)> {
+        let names = self.names.as_deref().unwrap_or(&[]);
+        names
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .zip(&self.values)
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain(self.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())))
     }
 
-    /// The `(name, value)` pairs, wildcards in pattern order first.
-    pub fn values(&self) -> &[(String, String)] {
-        &self.values
+    /// The value of wildcard `name`.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     fn set(&mut self, name: &str, value: &str) {
-        match self.values.iter_mut().find(|(n, _)| n == name) {
+        let names = self.names.as_deref().unwrap_or(&[]);
+        if let Some(i) = names.iter().position(|n| n == name) {
+            if let Some(v) = self.values.get_mut(i) {
+                value.clone_into(v);
+                return;
+            }
+        }
+        match self.extra.iter_mut().find(|(n, _)| n == name) {
             Some((_, v)) => value.clone_into(v),
-            None => self.values.push((name.to_owned(), value.to_owned())),
+            None => self.extra.push((name.to_owned(), value.to_owned())),
         }
     }
 }
