@@ -11,6 +11,7 @@ use std::path::Path;
 /// The order routers are shown in: ours first, then the peers.
 pub const ROUTER_ORDER: &[&str] = &[
     "servemux",
+    "pattern-mux",
     "radix-tree",
     "radix-engine",
     "controller",
@@ -258,6 +259,18 @@ pub fn ratios(m: &Measurements) -> Vec<Ratio> {
             ("fallback-10", "servemux"),
             "a linear scan: grows with the number of patterns",
         ),
+        ratio(
+            "pattern-mux, `fallback-10000` / `fallback-10`",
+            ("fallback-10000", "pattern-mux"),
+            ("fallback-10", "pattern-mux"),
+            "a routing tree: goal at most 2.0",
+        ),
+        ratio(
+            "pattern-mux, `scale-10000` / `scale-10`",
+            ("scale-10000", "pattern-mux"),
+            ("scale-10", "pattern-mux"),
+            "goal: at most 2.0",
+        ),
     ]
     .into_iter()
     .flatten()
@@ -292,7 +305,7 @@ fn table(
 /// nanoseconds to milliseconds).
 pub fn svg(m: &Measurements, stamp: &str) -> String {
     const COLORS: &[&str] = &[
-        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+        "#1f77b4", "#17becf", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
     ];
     let sets = m.sets();
     let routers = m.routers();
