@@ -145,8 +145,11 @@ fn universe_paths() -> Vec<String> {
     out
 }
 
+/// A set of universe requests: (path, method, host) indexes.
+type RequestSet = BTreeSet<(usize, usize, usize)>;
+
 /// The set of universe requests `p` matches (for a host-less pattern, requests to any host).
-fn request_set(p: &ModelPattern, paths: &[String]) -> BTreeSet<(usize, usize, usize)> {
+fn request_set(p: &ModelPattern, paths: &[String]) -> RequestSet {
     let mut set = BTreeSet::new();
     for (pi, path) in paths.iter().enumerate() {
         for (mi, m) in REQUEST_METHODS.iter().enumerate() {
@@ -163,15 +166,14 @@ fn request_set(p: &ModelPattern, paths: &[String]) -> BTreeSet<(usize, usize, us
 /// The model's registration: a pattern is refused when, for the same host, its request set
 /// meets a registered pattern's and neither set strictly contains the other.
 fn model_register(patterns: &[ModelPattern], paths: &[String]) -> (Vec<bool>, Vec<ModelPattern>) {
-    let mut accepted: Vec<(ModelPattern, BTreeSet<(usize, usize, usize)>)> = Vec::new();
+    let mut accepted: Vec<(ModelPattern, RequestSet)> = Vec::new();
     let mut verdicts = Vec::new();
     for p in patterns {
         let set = request_set(p, paths);
         let conflict = accepted.iter().any(|(q, qs)| {
-            q.host == p.host
-                && !set.is_disjoint(qs)
-                && !(set.is_subset(qs) && set != *qs)
-                && !(qs.is_subset(&set) && set != *qs)
+            let strictly_inside = |a: &RequestSet, b: &RequestSet| a.is_subset(b) && a != b;
+            let ordered = strictly_inside(&set, qs) || strictly_inside(qs, &set);
+            q.host == p.host && !set.is_disjoint(qs) && !ordered
         });
         verdicts.push(!conflict);
         if !conflict {

@@ -104,7 +104,7 @@ struct Table {
 }
 
 /// What a lookup found, before it is turned into a handler.
-enum Found {
+enum Outcome {
     /// A pattern matched: its number and the wildcard values in pattern order.
     Route(usize, Vec<String>),
     /// A 307 to `url`; `pattern` is what Go reports as the pattern for it.
@@ -249,21 +249,21 @@ impl PatternMux {
     fn resolve(&self, r: &Request) -> (Arc<dyn Handler>, RouteMatch) {
         let t = self.read();
         match t.find(r) {
-            Found::Route(id, values) => {
+            Outcome::Route(id, values) => {
                 let route = &t.routes[id];
                 (
                     route.handler.clone(),
                     RouteMatch::new(&route.text, &route.names, values),
                 )
             }
-            Found::Redirect { url, pattern } => (
+            Outcome::Redirect { url, pattern } => (
                 Arc::new(RedirectHandler::new(url, StatusCode::TEMPORARY_REDIRECT)),
                 RouteMatch::pattern_only(pattern),
             ),
-            Found::MethodNotAllowed(allow) => {
+            Outcome::MethodNotAllowed(allow) => {
                 (Arc::new(MethodNotAllowed(allow)), RouteMatch::default())
             }
-            Found::NotFound => (self.not_found.clone(), RouteMatch::default()),
+            Outcome::NotFound => (self.not_found.clone(), RouteMatch::default()),
         }
     }
 
@@ -301,7 +301,7 @@ impl PatternMux {
 impl Table {
     // ANCHOR: find_handler
     /// Go's `findHandler`, without building handlers.
-    fn find(&self, r: &Request) -> Found {
+    fn find(&self, r: &Request) -> Outcome {
         let method = r.method().as_str();
         let escaped = escaped_path(r);
         let query = r.raw_query();
@@ -311,7 +311,7 @@ impl Table {
             let host = url_host(r);
             if let Err(to) = self.match_or_redirect(host, method, &escaped, Some(query)) {
                 let pattern = unescape(&to).map_or_else(|| to.clone(), Cow::into_owned);
-                return Found::Redirect {
+                return Outcome::Redirect {
                     url: url_from_escaped(&to, query),
                     pattern,
                 };
@@ -327,7 +327,7 @@ impl Table {
         let found = match self.match_or_redirect(host, method, &path, Some(query)) {
             Err(to) => {
                 let pattern = self.pattern_of(host, method, &to);
-                return Found::Redirect {
+                return Outcome::Redirect {
                     url: url_from_escaped(&to, query),
                     pattern,
                 };
@@ -336,10 +336,10 @@ impl Table {
         };
         if *path != *escaped {
             let pattern = match &found {
-                Some(Found::Route(id, _)) => self.routes[*id].pattern.to_string(),
+                Some(Outcome::Route(id, _)) => self.routes[*id].pattern.to_string(),
                 _ => String::new(),
             };
-            return Found::Redirect {
+            return Outcome::Redirect {
                 url: url_from_escaped(&path, query),
                 pattern,
             };
@@ -358,7 +358,7 @@ impl Table {
         method: &str,
         path: &str,
         query: Option<&str>,
-    ) -> Result<Option<Found>, String> {
+    ) -> Result<Option<Outcome>, String> {
         let mut matches = Vec::new();
         let leaf = self.tree.find(host, method, path, &mut matches);
         let exact = leaf.is_some_and(|l| exact_match(&l.pattern, path));
@@ -370,7 +370,7 @@ impl Table {
                 return Err(with_slash);
             }
         }
-        Ok(leaf.map(|l| Found::Route(l.id, matches.into_iter().map(Cow::into_owned).collect())))
+        Ok(leaf.map(|l| Outcome::Route(l.id, matches.into_iter().map(Cow::into_owned).collect())))
     }
     // ANCHOR_END: match_or_redirect
 
@@ -385,7 +385,7 @@ impl Table {
 
     /// No pattern matched: 405 if other methods would match `path` (or `path/`), else 404
     /// (Go's `matchingMethods`; the `Allow` list is sorted and comma-separated).
-    fn not_matched(&self, host: &str, path: &str) -> Found {
+    fn not_matched(&self, host: &str, path: &str) -> Outcome {
         let mut methods = BTreeSet::new();
         self.tree.matching_methods(host, path, &mut methods);
         if !path.ends_with('/') {
@@ -393,9 +393,9 @@ impl Table {
                 .matching_methods(host, &format!("{path}/"), &mut methods);
         }
         if methods.is_empty() {
-            return Found::NotFound;
+            return Outcome::NotFound;
         }
-        Found::MethodNotAllowed(methods.into_iter().collect::<Vec<_>>().join(", "))
+        Outcome::MethodNotAllowed(methods.into_iter().collect::<Vec<_>>().join(", "))
     }
 }
 

@@ -157,7 +157,7 @@ impl Node {
         let leaf = self.multi.as_deref()?.leaf.as_ref()?;
         if leaf.pattern.last().wildcard_name().is_some() {
             // The rest without its leading slash, unescaped as a whole: `%2F` becomes `/`.
-            matches.push(Cow::Owned(path_unescape(&path[1..])));
+            matches.push(Cow::Owned(path_unescape(path.get(1..).unwrap_or(""))));
         }
         Some(leaf)
     }
@@ -233,7 +233,8 @@ fn first_segment(path: &str) -> (Cow<'_, str>, &str) {
     if path == "/" {
         return (Cow::Borrowed("/"), "");
     }
-    let p = &path[1..];
+    // Paths reaching the tree start with '/'; `get` keeps anything else from panicking.
+    let p = path.get(1..).unwrap_or("");
     let i = p.find('/').unwrap_or(p.len());
     let seg = &p[..i];
     (unescape(seg).unwrap_or(Cow::Borrowed(seg)), &p[i..])
