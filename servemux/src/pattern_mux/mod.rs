@@ -7,10 +7,12 @@
 //! - `pattern`  — parsing `[METHOD ][HOST]/[PATH]` into segments (Go's `parsePattern`);
 //! - `conflict` — comparing two patterns: more specific, more general, or in conflict;
 //! - `index`    — which registered patterns a new one must be compared with;
+//! - `children` — a node's literal children: a short vector, a hash map when many;
 //! - `tree`     — the routing tree keyed by host, method and segments, and the lookup;
 //! - `mux`      — [`PatternMux`]: registration, redirects, 405 with `Allow`, 404;
 //! - `route`    — [`RouteMatch`] and `Request::path_value` / `pattern`.
 
+mod children;
 mod conflict;
 mod index;
 mod mux;

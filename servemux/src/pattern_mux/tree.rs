@@ -9,21 +9,22 @@
 //!                └────────── (any method) ── "static" ── {...}    /static/
 //! ```
 //!
-//! A node has three kinds of child: literal children in a hash map (host names, methods,
-//! unescaped segments), one `empty` child (a single wildcard — or, one level up, "any host" and
-//! "any method"), and one `multi` child (a `{x...}` or trailing-slash wildcard, always a leaf).
-//! Matching tries them in that order and backtracks, so a literal beats a wildcard, which beats
-//! a multi wildcard, at every segment. Together with the conflict check at registration, that
-//! order finds the most specific pattern without ever comparing patterns while serving, and a
-//! lookup costs one hash probe per segment, however many patterns there are.
+//! A node has three kinds of child: literal children (host names, methods, unescaped segments;
+//! a short vector, or a hash map past eight, as Go's `mapping`), one `empty` child (a single
+//! wildcard — or, one level up, "any host" and "any method"), and one `multi` child (a `{x...}`
+//! or trailing-slash wildcard, always a leaf). Matching tries them in that order and backtracks,
+//! so a literal beats a wildcard, which beats a multi wildcard, at every segment. Together with
+//! the conflict check at registration, that order finds the most specific pattern without ever
+//! comparing patterns while serving, and a lookup costs one child look-up per segment, however
+//! many patterns there are.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::Arc;
 
+use super::children::Children;
 use super::pattern::{path_unescape, unescape, Pattern, Segment};
-use crate::fx_hash::FxBuildHasher;
 
 /// What a leaf of the tree holds: the pattern, and the number the mux keeps its handler under.
 #[derive(Debug, Clone)]
@@ -38,7 +39,7 @@ pub struct Leaf {
 #[derive(Debug, Default)]
 pub struct Node {
     leaf: Option<Leaf>,
-    children: HashMap<Box<str>, Node, FxBuildHasher>,
+    children: Children<Node>,
     /// The single-wildcard child (Go's `emptyChild`, key `""`).
     empty: Option<Box<Node>>,
     /// The multi-wildcard child, a leaf.
@@ -74,12 +75,7 @@ impl Node {
         if key.is_empty() {
             return self.empty.get_or_insert_with(Default::default);
         }
-        if !self.children.contains_key(key) {
-            self.children.insert(key.into(), Node::default());
-        }
-        self.children
-            .get_mut(key)
-            .unwrap_or_else(|| unreachable!("inserted above"))
+        self.children.get_or_insert(key)
     }
 
     fn child(&self, key: &str) -> Option<&Node> {
@@ -169,7 +165,7 @@ impl Node {
     pub fn matching_methods(&self, host: &str, path: &str, set: &mut BTreeSet<String>) {
         let mut scratch = Vec::new();
         let mut methods_of = |n: Option<&Node>| {
-            for (method, c) in n.into_iter().flat_map(|n| &n.children) {
+            for (method, c) in n.into_iter().flat_map(|n| n.children.iter()) {
                 scratch.clear();
                 if c.find_path(path, &mut scratch).is_some() {
                     set.insert(method.to_string());
@@ -197,8 +193,8 @@ impl Node {
 
     fn render_into(&self, out: &mut String, depth: usize) {
         // Depth 0 is the root, depth 1 the host level, depth 2 the method level.
-        let mut keys: Vec<&Box<str>> = self.children.keys().collect();
-        keys.sort();
+        let mut children: Vec<(&str, &Node)> = self.children.iter().collect();
+        children.sort_by_key(|(k, _)| *k);
         let line = |out: &mut String, label: &str, n: &Node| {
             let _ = write!(out, "{:indent$}{label}", "", indent = 2 * depth);
             if let Some(l) = &n.leaf {
@@ -211,8 +207,7 @@ impl Node {
         } else {
             "* (any method)"
         };
-        for k in keys {
-            let n = &self.children[k];
+        for (k, n) in children {
             line(out, &format!("{k:?}"), n);
             n.render_into(out, depth + 1);
         }
