@@ -22,7 +22,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use demo::routes::{self, Route};
 use futures_util::FutureExt;
 use servemux::http::Method;
-use servemux::{handler_fn, Handler, Request, ResponseWriter, ServeMux};
+use servemux::{handler_fn, Handler, PatternMux, Request, ResponseWriter, ServeMux};
 
 /// Counts live heap bytes so that a router's footprint can be read off before and after it is
 /// built.
@@ -187,6 +187,39 @@ fn servemux_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> 
         n
     };
     vec![("servemux", Box::new(pass) as Pass)]
+}
+
+/// Go 1.22's ServeMux: every set, its routes written as 1.22 patterns (`GET /repos/{owner}/{repo}`;
+/// the fallback sets' subtree patterns as they are). The pass reads the pattern and the values
+/// the handler would see.
+fn pattern_mux_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
+    let (mux, bytes) = measured(|| {
+        let mux = PatternMux::new();
+        for route in &set.routes {
+            let pattern = if is_fallback(set) {
+                route.path.clone()
+            } else {
+                route.pattern_122()
+            };
+            mux.handle(&pattern, handler_fn(|_w, _r| Box::pin(async {})))
+                .expect("the 1.22 mux accepts the set");
+        }
+        mux
+    });
+    memory.push((set.name.clone(), "pattern-mux".into(), bytes));
+    let reqs = requests(set);
+    for r in &reqs {
+        let (_, pattern) = mux.handler(r);
+        assert!(!pattern.is_empty(), "pattern-mux matches {}", r.path());
+    }
+    let pass = move || {
+        let mut n = 0;
+        for r in &reqs {
+            n += mux.handler(black_box(r)).1.len();
+        }
+        n
+    };
+    vec![("pattern-mux", Box::new(pass) as Pass)]
 }
 
 /// Our radix tree alone (one tree per method, as the engine keeps them), and the whole engine:
@@ -437,6 +470,7 @@ fn routers(c: &mut Criterion) {
     let mut g = c.benchmark_group("routers");
     for set in sets() {
         let mut passes = servemux_passes(&set, &mut memory);
+        passes.extend(pattern_mux_passes(&set, &mut memory));
         passes.extend(radix_passes(&set, &mut memory));
         passes.extend(controller_passes(&set, &mut memory));
         passes.extend(peer_passes(&set, &mut memory));

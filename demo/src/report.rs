@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// The order routers are shown in: ours first, then the peers.
 pub const ROUTER_ORDER: &[&str] = &[
     "servemux",
+    "pattern-mux",
     "radix-tree",
     "radix-engine",
     "controller",
@@ -447,6 +448,18 @@ pub fn ratios(m: &Measurements) -> Vec<Ratio> {
             ("fallback-10000", "servemux"),
             ("fallback-10", "servemux"),
             "a linear scan: grows with the number of patterns",
+        ),
+        ratio(
+            "pattern-mux, `fallback-10000` / `fallback-10`",
+            ("fallback-10000", "pattern-mux"),
+            ("fallback-10", "pattern-mux"),
+            "a routing tree: goal at most 2.0",
+        ),
+        ratio(
+            "pattern-mux, `scale-10000` / `scale-10`",
+            ("scale-10000", "pattern-mux"),
+            ("scale-10", "pattern-mux"),
+            "goal: at most 2.0",
         ),
     ]
     .into_iter()

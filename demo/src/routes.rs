@@ -47,6 +47,11 @@ impl Route {
             .join("/")
     }
 
+    /// The route as a Go 1.22 ServeMux pattern: `METHOD /path/{name}`.
+    pub fn pattern_122(&self) -> String {
+        format!("{} {}", self.method, self.braces())
+    }
+
     /// An anchored regular expression matching the same paths, with one capture group per
     /// parameter: how the controller layer's rules express a parameterised route.
     pub fn regex(&self) -> String {
@@ -145,6 +150,31 @@ pub fn general_set(controllers: usize, actions: usize) -> Vec<Route> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_set_is_a_valid_go_1_22_table_and_each_lookup_finds_its_route() {
+        use servemux::http::Method;
+        for set in [
+            static_set(),
+            github_set(),
+            scale_set(1_000),
+            general_set(2, 8),
+        ] {
+            let mux = servemux::PatternMux::new();
+            for r in &set {
+                mux.handle(
+                    &r.pattern_122(),
+                    servemux::handler_fn(|_w, _r| Box::pin(async {})),
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
+            for r in &set {
+                let method = Method::from_bytes(r.method.as_bytes()).unwrap();
+                let req = servemux::Request::new(method, &r.lookup_path()).unwrap();
+                assert_eq!(&*mux.handler(&req).1, r.pattern_122());
+            }
+        }
+    }
 
     #[test]
     fn sets_have_the_classic_sizes() {

@@ -3,7 +3,7 @@
 //! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
 //! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
 //!
-//! It mirrors five pieces of Go's `net/http`:
+//! It mirrors six pieces of Go's `net/http`:
 //!
 //! | Go                                   | here                                   |
 //! | ------------------------------------ | -------------------------------------- |
@@ -12,6 +12,7 @@
 //! | `http.ResponseWriter` (`*response`)  | [`ResponseWriter`]                     |
 //! | `http.Server`, `Serve`, `conn.serve` | [`Server`], [`Server::serve`], `conn`  |
 //! | `http.ServeMux`, `DefaultServeMux`   | [`ServeMux`], [`default_serve_mux`]    |
+//! | `http.ServeMux` of Go 1.22 (patterns) | [`PatternMux`], [`Request::path_value`] |
 //!
 //! The request head is parsed by `httparse`; everything around it (framing the body, deciding
 //! whether the connection lives on, writing the response) is in this crate, one idea per module:
@@ -34,6 +35,8 @@
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
+//! - `pattern_mux` — [`PatternMux`], Go 1.22's router: methods, hosts, `{wildcards}`, the most
+//!   specific pattern wins (beside the 1.19 mux, not instead of it);
 //! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
@@ -49,6 +52,7 @@ mod handler;
 mod head;
 mod mux;
 mod not_found;
+mod pattern_mux;
 mod read;
 mod redirect;
 mod request;
@@ -64,6 +68,10 @@ pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
 pub use mux::{MuxError, ServeMux};
 pub use not_found::{not_found, reply_error, NotFoundHandler};
+pub use pattern_mux::{
+    compare_paths_and_methods, ParseError, Pattern, PatternError, PatternMux, Relationship,
+    RouteMatch, Segment,
+};
 pub use redirect::{redirect, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;

@@ -31,6 +31,8 @@ pub struct Request {
     body: Body,
     /// The connection's body, when a handler replaced `body` with another.
     wire_body: Option<Box<Body>>,
+    /// What a [`PatternMux`](crate::PatternMux) matched: the pattern and its path values.
+    pub(crate) route: crate::pattern_mux::RouteMatch,
 }
 
 /// A request could not be built from the parts given to [`Request::new`].
@@ -160,6 +162,7 @@ impl Request {
             body: Body::empty(),
             wire_body: None,
             target,
+            route: Default::default(),
         })
     }
 
