@@ -34,6 +34,8 @@
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
+//! - `fs`       — serving files: [`FileServer`], [`serve_file`], [`serve_content`], [`StripPrefix`]
+//!   (Go's `net/http/fs.go`);
 //! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
@@ -44,6 +46,7 @@ mod conn;
 mod date;
 mod default_mux;
 mod expect;
+pub mod fs;
 mod fx_hash;
 mod handler;
 mod head;
@@ -60,6 +63,7 @@ pub use body::{Body, BodyError};
 pub use clean_path::{clean_path, path_clean, strip_host_port};
 pub use config::Config;
 pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
+pub use fs::{serve_content, serve_file, FileServer, StripPrefix};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
 pub use mux::{MuxError, ServeMux};
