@@ -85,6 +85,11 @@ impl File {
             .unwrap_or_else(|| ".".to_owned())
     }
 
+    /// Whether its file system shows directory listings (see [`Dir::without_listings`]).
+    pub fn is_listable(&self) -> bool {
+        self.listable
+    }
+
     /// The directory's entries, unsorted. A file system that hides listings (gin's
     /// `Dir(root, false)`) returns none.
     pub async fn read_dir(&self) -> io::Result<Vec<DirEntry>> {
@@ -138,7 +143,9 @@ impl Dir {
     }
 
     /// The same tree, but directories list no entries: gin's `Dir(root, false)` (`onlyFilesFS`),
-    /// whose directories read as empty.
+    /// whose directories read as empty. A directory without `index.html` then answers 404 with
+    /// an empty listing page, as gin serves it (gin sets 404 first, and a listing, unlike every
+    /// other answer of the file server, sets no status of its own).
     pub fn without_listings(mut self) -> Dir {
         self.listable = false;
         self

@@ -61,6 +61,9 @@ pub async fn dir_list(w: &mut ResponseWriter, f: &File) {
             return;
         }
     };
+    if !f.is_listable() {
+        w.write_header(StatusCode::NOT_FOUND);
+    }
     w.header_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
