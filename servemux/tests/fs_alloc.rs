@@ -1,5 +1,5 @@
 //! Serving a 1 GiB file holds a small, fixed amount of memory: the file is read in pieces of
-//! one fixed buffer and each piece is written out before the next is read.
+//! two fixed buffers, the next piece read while the last is written.
 //!
 //! A counting allocator tracks the bytes allocated minus freed in the whole process (tokio's
 //! file reads run on its blocking threads, which free what the server thread allocated, so one
@@ -45,9 +45,9 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 const SIZE: u64 = 1 << 30;
-/// What serving may hold beyond what was held before: the 32 KiB copy buffer, tokio's 32 KiB
-/// read buffer, the 16 KiB of wire bytes and the per-request bookkeeping fit well inside it.
-const BOUND: isize = 256 * 1024;
+/// What serving may hold beyond what was held before: the two 128 KiB copy buffers, tokio's
+/// 128 KiB read buffer, the wire bytes of one piece and the per-request bookkeeping fit in it.
+const BOUND: isize = 1024 * 1024;
 
 /// Sends `req` and reads the response to its end (`Connection: close`) into a stack buffer,
 /// returning the head and the number of body bytes.

@@ -237,6 +237,7 @@ fn response_etag(w: &ResponseWriter) -> String {
     get(w.header(), header::ETAG)
 }
 
+// ANCHOR: preconditions
 /// Go's `checkPreconditions`, in RFC 9110's order (see the module comment).
 pub fn check_preconditions(
     w: &mut ResponseWriter,
@@ -275,6 +276,7 @@ pub fn check_preconditions(
     }
     Preconditions::Serve(range)
 }
+// ANCHOR_END: preconditions
 
 #[cfg(test)]
 mod tests {

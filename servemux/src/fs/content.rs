@@ -13,9 +13,9 @@
 //! 5. `Accept-Ranges: bytes` and an exact `Content-Length` are set, and for anything but HEAD
 //!    the bytes are copied.
 //!
-//! The copy goes through one fixed buffer of [`COPY_BUF`] bytes: a file of any size is served in
-//! the same memory, and because the `Content-Length` is declared the writer streams it raw,
-//! without chunking.
+//! The copy goes through two buffers of at most [`COPY_BUF`] bytes, reading the next piece while the
+//! last is written: a file of any size is served in the same memory, and because the
+//! `Content-Length` is declared the writer streams it raw, without chunking.
 
 use std::io::SeekFrom;
 use std::time::SystemTime;
@@ -32,8 +32,10 @@ use super::range::{
 use super::sniff::{detect_content_type, SNIFF_LEN};
 use crate::{reply_error, Request, ResponseWriter};
 
-/// The size of the one buffer a response is copied through (Go's `io.Copy` uses 32 KiB too).
-pub const COPY_BUF: usize = 32 * 1024;
+/// The largest size of each of the two buffers a response is copied through: while one piece is
+/// written to the client, the next is read into the other. A smaller response gets buffers of
+/// its own size.
+pub const COPY_BUF: usize = 128 * 1024;
 
 /// Content that can be served: read in pieces and repositioned, like Go's `io.ReadSeeker`.
 /// `tokio::fs::File` is one, and so is `std::io::Cursor<Vec<u8>>`.
@@ -99,6 +101,7 @@ fn set(w: &mut ResponseWriter, name: header::HeaderName, value: &str) {
     }
 }
 
+// ANCHOR: serve_sized
 /// `serve_content` once the size is known (or failed to be): Go's `serveContent`. The file
 /// server calls this directly with the size from the file's metadata.
 pub(crate) async fn serve_sized<C: Content>(
@@ -206,7 +209,15 @@ pub(crate) async fn serve_sized<C: Content>(
         return;
     }
 
-    let mut buf = vec![0u8; COPY_BUF];
+    // Buffers no larger than the largest piece to send: a 4 KiB file costs 4 KiB, not 2 x 128.
+    let largest = match boundary {
+        None => send_size,
+        Some(_) => ranges.iter().map(|r| r.length).max().unwrap_or(0),
+    };
+    let piece = usize::try_from(largest)
+        .unwrap_or(usize::MAX)
+        .clamp(1, COPY_BUF);
+    let mut buf = [vec![0u8; piece], Vec::new()];
     match boundary {
         None => {
             let _ = copy_n(w, content, send_size, &mut buf).await;
@@ -225,6 +236,7 @@ pub(crate) async fn serve_sized<C: Content>(
         }
     }
 }
+// ANCHOR_END: serve_sized
 
 /// Reads until `buf` is full or the content ends (Go's `io.ReadFull`, errors counted as the end).
 async fn read_full<C: Content>(content: &mut C, buf: &mut [u8]) -> usize {
@@ -238,23 +250,40 @@ async fn read_full<C: Content>(content: &mut C, buf: &mut [u8]) -> usize {
     n
 }
 
-/// Copies `n` bytes from `content` to `w` through `buf` (Go's `io.CopyN`). Stops early when the
-/// content ends or a write fails; the writer then closes the connection, since the body is short
-/// of its declared length.
+/// Copies `n` bytes from `content` to `w` (Go's `io.CopyN`), reading the next piece into one
+/// buffer while the last is written from the other, so the disk and the socket overlap. Stops
+/// early when the content ends or a write fails; the writer then closes the connection, since
+/// the body is short of its declared length.
 async fn copy_n<C: Content>(
     w: &mut ResponseWriter,
     content: &mut C,
     mut n: u64,
-    buf: &mut [u8],
+    bufs: &mut [Vec<u8>; 2],
 ) -> std::io::Result<()> {
-    while n > 0 {
-        let want = buf.len().min(usize::try_from(n).unwrap_or(usize::MAX));
-        let got = content.read(&mut buf[..want]).await?;
+    let [a, b] = bufs;
+    let (mut cur, mut next) = (a, b);
+    let want = |n: u64, buf: &[u8]| buf.len().min(usize::try_from(n).unwrap_or(usize::MAX));
+    if n == 0 {
+        return Ok(());
+    }
+    let k = want(n, cur);
+    let mut got = content.read(&mut cur[..k]).await?;
+    loop {
         if got == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        w.write(&buf[..got]).await?;
         n -= got as u64;
+        if n == 0 {
+            return w.write(&cur[..got]).await;
+        }
+        if next.is_empty() {
+            // A second piece after all (the content is longer than one, or a read came short).
+            next.resize(cur.len(), 0);
+        }
+        let k = want(n, next);
+        let (read, written) = tokio::join!(content.read(&mut next[..k]), w.write(&cur[..got]));
+        written?;
+        got = read?;
+        std::mem::swap(&mut cur, &mut next);
     }
-    Ok(())
 }

@@ -156,6 +156,7 @@ impl Dir {
         &self.root
     }
 
+    // ANCHOR: local_path
     /// The path on disk for `name`, or `None` when no file can have that name.
     pub fn local_path(&self, name: &str) -> Option<PathBuf> {
         let cleaned = path_clean(&format!("/{name}"));
@@ -169,6 +170,7 @@ impl Dir {
             self.root.join(rel)
         })
     }
+    // ANCHOR_END: local_path
 
     async fn open_path(&self, full: PathBuf) -> Result<File, OpenError> {
         let file = match tokio::fs::File::open(&full).await {
