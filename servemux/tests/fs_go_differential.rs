@@ -194,7 +194,7 @@ fn random_target(rng: &mut Rng, paths: &[String]) -> (String, String) {
     let base = paths[rng.below(paths.len())].clone();
     let mut target = encode_path(&base);
     match rng.below(22) {
-        0 => target.push_str("/"),
+        0 => target.push('/'),
         1 if target.len() > 1 && target.ends_with('/') => {
             target.pop();
         }
@@ -294,8 +294,11 @@ const COMPARED: &[&str] = &[
     "x-content-type-options",
 ];
 
+/// What must agree of one response: status, the named headers, the body.
+type Compared = (u16, Vec<(String, Option<String>)>, Vec<u8>);
+
 /// What must agree: status, the named headers and the body, a multipart boundary replaced.
-fn comparable(r: &Reply) -> (u16, Vec<(String, Option<String>)>, Vec<u8>) {
+fn comparable(r: &Reply) -> Compared {
     let boundary = r
         .header("content-type")
         .and_then(|ct| ct.strip_prefix("multipart/byteranges; boundary="))
@@ -366,7 +369,7 @@ fn same_answers_as_go_file_server() {
         let got = exchange(rust_proc.addr, method, &target, &headers);
         let (w, g) = (comparable(&want), comparable(&got));
         if w != g {
-            let show = |c: &(u16, Vec<(String, Option<String>)>, Vec<u8>)| {
+            let show = |c: &Compared| {
                 format!(
                     "{} {:?} body {} bytes {:?}",
                     c.0,

@@ -56,17 +56,16 @@ fn trim(s: &str) -> &str {
 /// Go's `strconv.ParseInt(s, 10, 64)` for the non-negative values a range may hold: an optional
 /// sign, then decimal digits that fit an `i64`.
 fn parse_int(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix('+').unwrap_or(s);
-    if digits.starts_with('-') {
-        let rest = &digits[1..];
-        return (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| rest.parse::<i64>().ok().map(|v| -v))
-            .flatten();
-    }
+    let (negative, digits) = if let Some(d) = s.strip_prefix('-') {
+        (true, d)
+    } else {
+        (false, s.strip_prefix('+').unwrap_or(s))
+    };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse::<i64>().ok()
+    let v: i64 = digits.parse().ok()?;
+    Some(if negative { -v } else { v })
 }
 
 /// Parses a `Range` header against content of `size` bytes (Go's `parseRange`).
@@ -208,10 +207,13 @@ mod tests {
         ByteRange { start, length }
     }
 
+    /// A header, the content size, and what `parse_range` must say.
+    type Case = (&'static str, u64, Result<Vec<ByteRange>, RangeError>);
+
     #[test]
     fn go_parse_range_cases() {
         use RangeError::*;
-        let cases: &[(&str, u64, Result<Vec<ByteRange>, RangeError>)] = &[
+        let cases: &[Case] = &[
             ("", 0, Ok(vec![])),
             ("", 1000, Ok(vec![])),
             ("foo", 0, Err(Invalid)),
