@@ -260,6 +260,13 @@ impl<'e> Context<'e> {
         self.w
     }
 
+    /// The writer (with any pending status applied, as [`writer`](Self::writer)) and the
+    /// request at once, for handing both to a servemux handler.
+    pub(crate) fn writer_and_request(&mut self) -> (&mut ResponseWriter, &mut Request) {
+        self.writer();
+        (&mut *self.w, &mut *self.r)
+    }
+
     /// Set the response status (gin's `c.Status`). An invalid code is ignored.
     pub fn status(&mut self, code: u16) {
         self.pending_status = None;

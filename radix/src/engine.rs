@@ -46,6 +46,12 @@ pub enum RouteError {
         /// The route.
         route: String,
     },
+    /// A static route's path holds `:` or `*` (gin: "URL parameters can not be used when serving
+    /// a static file/folder").
+    StaticParams {
+        /// The route.
+        route: String,
+    },
     /// The method is not a valid HTTP method token.
     InvalidMethod {
         /// The method text.
@@ -64,6 +70,10 @@ impl std::fmt::Display for RouteError {
             RouteError::NoHandlers { route } => {
                 write!(f, "there must be at least one handler for '{route}'")
             }
+            RouteError::StaticParams { route } => write!(
+                f,
+                "URL parameters can not be used when serving a static file or folder: '{route}'"
+            ),
             RouteError::InvalidMethod { method } => {
                 write!(f, "HTTP method '{method}' is not valid")
             }

@@ -23,6 +23,7 @@ mod handler;
 mod middleware;
 mod redirect;
 pub mod route_table;
+mod static_files;
 
 pub use context::{BindError, Context};
 pub use engine::{default_engine, Engine, RouteError, DEFAULT_404_BODY, DEFAULT_405_BODY};

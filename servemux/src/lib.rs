@@ -35,6 +35,8 @@
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
+//! - `fs`       — serving files: [`FileServer`], [`serve_file`], [`serve_content`], [`StripPrefix`]
+//!   (Go's `net/http/fs.go`);
 //! - `pattern_mux` — [`PatternMux`], Go 1.22's router: methods, hosts, `{wildcards}`, the most
 //!   specific pattern wins (beside the 1.19 mux, not instead of it);
 //! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
@@ -47,6 +49,7 @@ mod conn;
 mod date;
 mod default_mux;
 mod expect;
+pub mod fs;
 mod fx_hash;
 mod handler;
 mod head;
@@ -64,6 +67,7 @@ pub use body::{Body, BodyError};
 pub use clean_path::{clean_path, path_clean, strip_host_port};
 pub use config::Config;
 pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
+pub use fs::{serve_content, serve_file, FileServer, StripPrefix};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
 pub use mux::{MuxError, ServeMux};
