@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use http::header::{self, HeaderValue};
-use servemux::{http, upgrade_websocket, Request, ResponseWriter, Server, ServeMux};
+use servemux::{http, upgrade_websocket, Request, ResponseWriter, ServeMux, Server};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::WebSocketStream;

@@ -18,7 +18,8 @@ use http::StatusCode;
 use crate::{BoxFuture, Handler, Request, ResponseWriter};
 
 /// What Go answers a timed-out request with when `msg` is empty.
-const DEFAULT_BODY: &str = "<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>";
+const DEFAULT_BODY: &str =
+    "<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>";
 
 /// The handler returned by [`timeout_handler`].
 #[derive(Debug, Clone)]

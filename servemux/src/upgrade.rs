@@ -59,8 +59,12 @@ impl std::fmt::Display for UpgradeError {
                 "upgrade: 'upgrade' token not found in 'Connection' header"
             }
             UpgradeError::WrongProtocol => "upgrade: protocol not found in 'Upgrade' header",
-            UpgradeError::WebSocketVersion => "websocket: unsupported version: 13 not found in 'Sec-WebSocket-Version' header",
-            UpgradeError::BadKey => "websocket: 'Sec-WebSocket-Key' header is missing or not 16 bytes of base64",
+            UpgradeError::WebSocketVersion => {
+                "websocket: unsupported version: 13 not found in 'Sec-WebSocket-Version' header"
+            }
+            UpgradeError::BadKey => {
+                "websocket: 'Sec-WebSocket-Key' header is missing or not 16 bytes of base64"
+            }
             UpgradeError::Hijack(e) => return write!(f, "upgrade: {e}"),
         })
     }
@@ -71,10 +75,8 @@ impl std::error::Error for UpgradeError {}
 /// Whether the comma-separated header `name` holds `token` (case-insensitive), in any of its lines.
 fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
     headers.get_all(name).iter().any(|v| {
-        v.to_str().is_ok_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().eq_ignore_ascii_case(token))
-        })
+        v.to_str()
+            .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
     })
 }
 
@@ -179,8 +181,10 @@ pub async fn upgrade_websocket(
         Ok(key) => key,
         Err(e) => {
             if matches!(e, UpgradeError::WebSocketVersion) {
-                w.header_mut()
-                    .insert(header::SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
+                w.header_mut().insert(
+                    header::SEC_WEBSOCKET_VERSION,
+                    HeaderValue::from_static("13"),
+                );
             }
             return Err(refuse(w, e).await);
         }
