@@ -279,8 +279,9 @@ impl Body {
 
     /// Completes when the client has closed the connection or it failed (see `cancel`). Bytes
     /// the client sends meanwhile (the rest of the body, a pipelined request) are kept in the
-    /// connection buffer, where the body and the next request are read from anyway; past
-    /// [`WATCH_LIMIT`](crate::cancel::WATCH_LIMIT) of them the watch gives up and never completes.
+    /// connection buffer, where the body and the next request are read from anyway. Once a byte
+    /// past the body's end is there, or [`WATCH_LIMIT`](crate::cancel::WATCH_LIMIT) bytes, the
+    /// watch stops and never completes.
     pub(crate) fn poll_client_gone(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let Source::Conn(c) = &mut self.source else {
             return Poll::Pending;
@@ -292,7 +293,11 @@ impl Body {
             if c.peer_gone {
                 return Poll::Ready(());
             }
-            if io.buf.len() >= crate::cancel::WATCH_LIMIT {
+            // Past the body's end, a byte is a pipelined request: like Go, stop watching (a
+            // client that pipelines and then half-closes still wants its answers).
+            if (c.decoder.is_done() && !io.buf.is_empty())
+                || io.buf.len() >= crate::cancel::WATCH_LIMIT
+            {
                 return Poll::Pending;
             }
             io.buf.reserve(READ_CHUNK);

@@ -11,8 +11,12 @@
 //! `client_gone`, which reads from that half into the connection buffer until it sees the end of
 //! the stream or an error. It costs nothing for a handler that does not ask: nothing is armed,
 //! spawned or polled. What arrives meanwhile is not lost: it stays in the connection buffer,
-//! where the unread body and the next request are read from anyway. Past [`WATCH_LIMIT`] such
-//! bytes the watch stops, as Go's stops at the first byte, and never completes.
+//! where the unread body and the next request are read from anyway. Once a byte past the body's
+//! end is in the buffer (a pipelined request) the watch stops and never completes, as Go's does:
+//! a client that pipelines and then half-closes still wants its answers. While the body is
+//! unread, its bytes are buffered too, up to [`WATCH_LIMIT`]; Go does not watch at all then, so
+//! a client that leaves in the middle of an unread body is one Go's handler never hears of and
+//! ours does.
 //!
 //! A client that half-closes (sends its request, then shuts its write side) looks gone here, as
 //! it does to Go: both see the end of the stream.

@@ -108,6 +108,30 @@ async fn bytes_that_arrive_while_watching_are_kept_for_the_next_request() {
 }
 
 #[tokio::test]
+async fn a_pipelining_client_that_half_closes_is_gone_only_after_its_last_request() {
+    // As in Go: a byte past the body's end is a pipelined request, and the watch stops there, so
+    // the first request is not cancelled by the client's end of stream behind the second.
+    let app = handler_fn(|w, r| {
+        Box::pin(async move {
+            let gone = tokio::time::timeout(Duration::from_millis(100), r.client_gone()).await;
+            let body = format!("{} gone={}", r.path(), gone.is_ok());
+            let _ = w.write(body.as_bytes()).await;
+        })
+    });
+    let srv = start(app, Config::default()).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"GET /one HTTP/1.1\r\nHost: t\r\n\r\nGET /two HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
+    s.shutdown().await.unwrap();
+    let mut buf = Vec::new();
+    let one = read_response(&mut s, &mut buf).await.expect("first");
+    let two = read_response(&mut s, &mut buf).await.expect("second");
+    assert_eq!(one.body_str(), "/one gone=false");
+    assert_eq!(two.body_str(), "/two gone=true");
+}
+
+#[tokio::test]
 async fn an_event_stream_stops_when_the_client_leaves() {
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     let app = handler_fn(move |w, r| {
