@@ -131,7 +131,8 @@ pub(crate) async fn serve_conn(
         // (Go's `conn.serve` returns as soon as `c.hijacked()`).
         if w.is_hijacked() {
             if let Err(panic) = outcome {
-                tracing::error!(%remote, panic = panic_message(&*panic), "handler panicked after hijack");
+                let panic = panic_message(&*panic);
+                tracing::error!(%remote, panic, "handler panicked after hijack");
             }
             return;
         }
