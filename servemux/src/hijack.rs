@@ -101,6 +101,9 @@ impl ResponseWriter {
     /// earlier pipelined response, a head the handler flushed) are sent first; a response the
     /// handler started but did not flush is committed and sent too. Afterwards writes through
     /// `self` fail, and the server neither finishes the response nor reads the next request.
+    ///
+    /// What the handler has not read of the request body is not skipped: its bytes, as they came
+    /// on the wire, are the first the stream reads (Go's `bufio.Reader` holds them too).
     pub async fn hijack(&mut self, req: &mut Request) -> Result<Hijacked, HijackError> {
         if self.is_hijacked() {
             return Err(HijackError::AlreadyHijacked);
