@@ -171,6 +171,23 @@ async fn a_pipelined_response_goes_out_before_the_hijack() {
 }
 
 #[tokio::test]
+async fn an_unread_body_is_the_first_thing_the_hijacker_reads() {
+    let (srv, _states, mut rx) = start_recording(Config::default()).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"POST /raw HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nbody\n")
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut rx).await, "write after hijack failed: true");
+    let mut reader = BufReader::new(s);
+    let mut line = String::new();
+    tokio::time::timeout(BOUND, reader.read_line(&mut line))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(line, "echo body\n");
+}
+
+#[tokio::test]
 async fn a_dropped_hijacked_stream_closes_the_socket() {
     let (srv, states, mut rx) = start_recording(Config::default()).await;
     let mut s = TcpStream::connect(srv.addr).await.unwrap();
