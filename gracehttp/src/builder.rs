@@ -116,9 +116,9 @@ impl Builder {
 
     /// How long this process stays, once its own connections are closed, for the connections
     /// handlers took over (WebSockets: see `servemux::ResponseWriter::hijack`) to close; then it
-    /// returns, and exiting closes them. By default they get the rest of the
-    /// [`shutdown_timeout`](Self::shutdown_timeout); `Duration::ZERO` is Go's behaviour, which
-    /// exits under them at once.
+    /// returns, and exiting closes them. Counted, like the shutdown timeout, from the moment
+    /// the drain begins; by default it is the [`shutdown_timeout`](Self::shutdown_timeout).
+    /// `Duration::ZERO` is Go's behaviour, which exits under them at once.
     pub fn hijacked_timeout(mut self, timeout: Duration) -> Self {
         self.hijacked_timeout = Some(timeout);
         self
