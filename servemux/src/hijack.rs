@@ -12,10 +12,11 @@
 //!                └──────────── bytes already read, not yet used ───────────────────────┘
 //! ```
 //!
-//! From then on the connection is the handler's: the server reports [`ConnState::Hijacked`]
-//! (crate::ConnState::Hijacked), drops it from its open count (so [`Server::shutdown`]
-//! (crate::Server::shutdown) neither waits for it nor cuts it), and when the handler returns the
-//! connection loop ends without touching the socket. Dropping the [`Hijacked`] closes the socket.
+//! From then on the connection is the handler's: the server reports
+//! [`ConnState::Hijacked`](crate::ConnState::Hijacked), drops it from its open count (so
+//! [`Server::shutdown`](crate::Server::shutdown) neither waits for it nor cuts it), and when the
+//! handler returns the connection loop ends without touching the socket. Dropping the
+//! [`Hijacked`] closes the socket.
 
 use std::io;
 use std::pin::Pin;

@@ -3,7 +3,7 @@
 //! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
 //! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
 //!
-//! It mirrors five pieces of Go's `net/http`:
+//! It mirrors these pieces of Go's `net/http`:
 //!
 //! | Go                                   | here                                   |
 //! | ------------------------------------ | -------------------------------------- |
@@ -12,6 +12,9 @@
 //! | `http.ResponseWriter` (`*response`)  | [`ResponseWriter`]                     |
 //! | `http.Server`, `Serve`, `conn.serve` | [`Server`], [`Server::serve`], `conn`  |
 //! | `http.ServeMux`, `DefaultServeMux`   | [`ServeMux`], [`default_serve_mux`]    |
+//! | `http.Hijacker`, `StateHijacked`     | [`ResponseWriter::hijack`], [`Hijacked`] |
+//! | `r.Context().Done()`                 | [`Request::client_gone`]               |
+//! | `http.TimeoutHandler`                | [`timeout_handler`]                    |
 //!
 //! The request head is parsed by `httparse`; everything around it (framing the body, deciding
 //! whether the connection lives on, writing the response) is in this crate, one idea per module:
