@@ -390,6 +390,40 @@ async fn bad_handshakes_get_an_error_before_any_hijack() {
 }
 
 #[tokio::test]
+async fn switch_protocols_upgrades_to_any_named_protocol() {
+    let app = handler_fn(|w, r| {
+        Box::pin(async move {
+            let mut extra = http::HeaderMap::new();
+            extra.insert("x-proto-version", http::HeaderValue::from_static("2"));
+            if let Ok(mut conn) = servemux::switch_protocols(w, r, "line-echo", &extra).await {
+                let mut buf = [0u8; 64];
+                let n = conn.read(&mut buf).await.unwrap_or(0);
+                let _ = conn.write_all(&buf[..n]).await;
+            }
+        })
+    });
+    let srv = start(app, Config::default()).await;
+    let out = common::roundtrip_until_close(
+        srv.addr,
+        b"GET /p HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: line-echo\r\n\r\nhi\n",
+    )
+    .await;
+    assert_eq!(
+        out,
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: line-echo\r\nConnection: Upgrade\r\n\
+         x-proto-version: 2\r\n\r\nhi\n"
+    );
+    // Another protocol, or HTTP/1.0, is refused with 400 before any hijack.
+    for request in [
+        &b"GET /p HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"[..],
+        &b"GET /p HTTP/1.0\r\nConnection: Upgrade\r\nUpgrade: line-echo\r\n\r\n"[..],
+    ] {
+        let out = common::roundtrip_until_close(srv.addr, request).await;
+        assert!(out.contains(" 400 Bad Request\r\n"), "{out}");
+    }
+}
+
+#[tokio::test]
 async fn refused_upgrades_on_a_plain_server_still_answer() {
     // The same helper behind `start` (no state hook): a plain GET to /ws is refused with 400.
     let (tx, _rx) = mpsc::unbounded_channel();
