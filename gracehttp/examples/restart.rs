@@ -10,9 +10,12 @@
 //!
 //! Every response names the pid that served it. `/slow?ms=N` writes a first line, flushes it,
 //! sleeps N ms (at most a minute) and writes a second line, so a request can span a restart.
+//! `/echo` hijacks the connection and echoes lines (`pid=N: line`) until the client closes, as a
+//! WebSocket would live on past a restart.
 //!
 //! Options: `--addr ADDR` (repeatable; default 127.0.0.1:8080, port 0 picks a free one),
-//! `--ready-timeout-ms N`, `--shutdown-timeout-ms N`, `--pid-file PATH`, `--quiet`.
+//! `--ready-timeout-ms N`, `--shutdown-timeout-ms N`, `--hijacked-timeout-ms N`, `--pid-file PATH`,
+//! `--quiet`.
 //!
 //! Switches for the tests, read only in a process started by a restart (so the first process
 //! serves normally and every restart it attempts misbehaves): `RESTART_FAIL_CHILD=1` exits with
@@ -22,13 +25,31 @@
 use std::time::Duration;
 
 use servemux::handler_fn;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 // ANCHOR: handler
 fn handler() -> impl servemux::Handler {
     let pid = std::process::id();
     handler_fn(move |w, r| {
         Box::pin(async move {
-            if r.path() == "/slow" {
+            if r.path() == "/echo" {
+                // A hijacked connection, as a WebSocket is: lines are echoed by this process
+                // until the client closes, also after a restart.
+                let Ok(conn) = w.hijack(r).await else { return };
+                let mut conn = tokio::io::BufReader::new(conn);
+                let _ = conn
+                    .get_mut()
+                    .write_all(format!("hijacked pid={pid}\n").as_bytes())
+                    .await;
+                let mut line = String::new();
+                while conn.read_line(&mut line).await.unwrap_or(0) > 0 {
+                    let reply = format!("pid={pid}: {line}");
+                    if conn.get_mut().write_all(reply.as_bytes()).await.is_err() {
+                        break;
+                    }
+                    line.clear();
+                }
+            } else if r.path() == "/slow" {
                 let ms: u64 = r.query("ms").and_then(|v| v.parse().ok()).unwrap_or(500);
                 let _ = w.write(format!("start pid={pid}\n").as_bytes()).await;
                 let _ = w.flush().await;
@@ -46,6 +67,7 @@ struct Args {
     addrs: Vec<String>,
     ready_timeout: Option<Duration>,
     shutdown_timeout: Option<Duration>,
+    hijacked_timeout: Option<Duration>,
     pid_file: Option<String>,
     quiet: bool,
 }
@@ -55,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
         addrs: Vec::new(),
         ready_timeout: None,
         shutdown_timeout: None,
+        hijacked_timeout: None,
         pid_file: None,
         quiet: false,
     };
@@ -70,6 +93,7 @@ fn parse_args() -> Result<Args, String> {
             "--addr" => args.addrs.push(value()?),
             "--ready-timeout-ms" => args.ready_timeout = Some(ms(value()?)?),
             "--shutdown-timeout-ms" => args.shutdown_timeout = Some(ms(value()?)?),
+            "--hijacked-timeout-ms" => args.hijacked_timeout = Some(ms(value()?)?),
             "--pid-file" => args.pid_file = Some(value()?),
             "--quiet" => args.quiet = true,
             _ => return Err(format!("unknown argument {flag}")),
@@ -134,6 +158,9 @@ async fn main() {
     }
     if let Some(t) = args.shutdown_timeout {
         server = server.shutdown_timeout(t);
+    }
+    if let Some(t) = args.hijacked_timeout {
+        server = server.hijacked_timeout(t);
     }
     if let Some(path) = args.pid_file {
         server = server.pid_file(path);

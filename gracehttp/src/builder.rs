@@ -54,6 +54,7 @@ pub struct Builder {
     pub(crate) listeners: Vec<TcpListener>,
     pub(crate) config: Config,
     pub(crate) shutdown_timeout: Duration,
+    pub(crate) hijacked_timeout: Option<Duration>,
     pub(crate) ready_timeout: Duration,
     pub(crate) pid_file: Option<PathBuf>,
     pub(crate) logger: Option<Logger>,
@@ -73,6 +74,7 @@ impl Builder {
             listeners: Vec::new(),
             config: Config::default(),
             shutdown_timeout: Duration::from_secs(30),
+            hijacked_timeout: None,
             ready_timeout: Duration::from_secs(10),
             pid_file: None,
             logger: Some(Arc::new(print_line)),
@@ -109,6 +111,16 @@ impl Builder {
     /// or on `SIGTERM`/`SIGINT`); then the remaining connections are cut.
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// How long this process stays, once its own connections are closed, for the connections
+    /// handlers took over (WebSockets: see `servemux::ResponseWriter::hijack`) to close; then it
+    /// returns, and exiting closes them. Counted, like the shutdown timeout, from the moment
+    /// the drain begins; by default it is the [`shutdown_timeout`](Self::shutdown_timeout).
+    /// `Duration::ZERO` is Go's behaviour, which exits under them at once.
+    pub fn hijacked_timeout(mut self, timeout: Duration) -> Self {
+        self.hijacked_timeout = Some(timeout);
         self
     }
 

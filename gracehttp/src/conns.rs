@@ -40,7 +40,7 @@ impl Fresh {
                 *map.entry(addr).or_insert(0) += 1;
                 self.count.fetch_add(1, Ordering::AcqRel);
             }
-            ConnState::Active | ConnState::Closed => {
+            ConnState::Active | ConnState::Closed | ConnState::Hijacked => {
                 // The common case, a request on a connection that left `New` long ago, costs one
                 // atomic load. (A connection's own `New` happens before its later states, so if
                 // it is still counted the load sees it.)

@@ -13,6 +13,8 @@
 //! stay open in the child, or close for good on shutdown), let just-accepted connections send
 //! their first request, then `servemux::Server::shutdown`: idle connections close, in-flight
 //! requests finish with `Connection: close`, and the shutdown timeout cuts whatever is left.
+//! Connections handlers took over (WebSockets) are not the server's and are not cut: the process
+//! stays until they close or their deadline passes (`Builder::hijacked_timeout`).
 
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
@@ -84,7 +86,13 @@ pub(crate) async fn run(mut opts: Builder, handler: impl Handler) -> io::Result<
     let stop = serve_until_stop(&exe, &handover, &mut signals, &opts, log).await;
     drop(handover);
 
-    let drain = drain(&server, &fresh, accepting, opts.shutdown_timeout, log);
+    let drain = drain(
+        &server,
+        &fresh,
+        accepting,
+        (opts.shutdown_timeout, opts.hijacked_timeout),
+        log,
+    );
     tokio::pin!(drain);
     loop {
         tokio::select! {
@@ -184,15 +192,18 @@ async fn pending_verdict(restarting: &mut Option<(spawn::Child, Instant)>) -> Ve
 }
 
 // ANCHOR: drain
-/// Stops accepting, lets in-flight requests finish, and closes every connection.
+/// Stops accepting, lets in-flight requests finish, closes every connection, and waits for the
+/// hijacked ones (WebSockets) to close, up to their own deadline. `timeouts` is the shutdown
+/// timeout and the hijacked timeout (`None`: the shutdown deadline).
 async fn drain(
     server: &Server,
     fresh: &Fresh,
     mut accepting: JoinSet<io::Result<()>>,
-    timeout: Duration,
+    timeouts: (Duration, Option<Duration>),
     log: Option<&Logger>,
 ) {
-    let deadline = Instant::now() + timeout;
+    let start = Instant::now();
+    let deadline = start + timeouts.0;
     // Aborting an accept loop drops its listener. A connection it already accepted lives on in
     // its own task; one still in the kernel's queue waits for the child, which shares the queue.
     accepting.shutdown().await;
@@ -210,6 +221,22 @@ async fn drain(
     match server.shutdown(deadline - Instant::now()).await {
         Ok(()) => {}
         Err(e) => emit(log, Event::ShutdownTimedOut { forced: e.forced }),
+    }
+    // A hijacked connection is not the server's: `shutdown` neither waited for it nor cut it.
+    // Its handler still runs in this process, so returning (and exiting) would cut it.
+    let hijacked_deadline = timeouts.1.map_or(deadline, |t| start + t);
+    let open = server.hijacked_connections();
+    if open > 0 {
+        tracing::info!(open, "waiting for hijacked connections to close");
+        let left = server
+            .wait_hijacked(hijacked_deadline.saturating_duration_since(Instant::now()))
+            .await;
+        if left > 0 {
+            tracing::warn!(
+                left,
+                "drain deadline passed: exiting under hijacked connections"
+            );
+        }
     }
     emit(log, Event::AllConnectionsClosed);
 }

@@ -143,6 +143,8 @@ struct ConnBody {
     deadline: Option<Instant>,
     /// Armed the first time a read has to wait for the socket.
     timer: Option<Pin<Box<Sleep>>>,
+    /// The client-gone watch saw the end of the stream or an error.
+    peer_gone: bool,
 }
 
 impl Body {
@@ -178,6 +180,7 @@ impl Body {
                 expect,
                 deadline,
                 timer: None,
+                peer_gone: false,
             }),
             read: 0,
             limit,
@@ -271,6 +274,39 @@ impl Body {
         match &mut self.source {
             Source::Conn(c) => c.io.take(),
             Source::Memory(_) => None,
+        }
+    }
+
+    /// Completes when the client has closed the connection or it failed (see `cancel`). Bytes
+    /// the client sends meanwhile (the rest of the body, a pipelined request) are kept in the
+    /// connection buffer, where the body and the next request are read from anyway. Once a byte
+    /// past the body's end is there, or [`WATCH_LIMIT`](crate::cancel::WATCH_LIMIT) bytes, the
+    /// watch stops and never completes.
+    pub(crate) fn poll_client_gone(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Source::Conn(c) = &mut self.source else {
+            return Poll::Pending;
+        };
+        let Some(io) = c.io.as_mut() else {
+            return Poll::Pending;
+        };
+        loop {
+            if c.peer_gone {
+                return Poll::Ready(());
+            }
+            // Past the body's end, a byte is a pipelined request: like Go, stop watching (a
+            // client that pipelines and then half-closes still wants its answers).
+            if (c.decoder.is_done() && !io.buf.is_empty())
+                || io.buf.len() >= crate::cancel::WATCH_LIMIT
+            {
+                return Poll::Pending;
+            }
+            io.buf.reserve(READ_CHUNK);
+            let buf = &mut io.buf;
+            match poll_try_read(&io.rd, cx, |rd| rd.try_read_buf(buf)) {
+                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => c.peer_gone = true,
+                Poll::Ready(Ok(_)) => {}
+                Poll::Pending => return Poll::Pending,
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 //!   wait for the first byte ── idle timeout / shutdown ──> close
 //!   read the request (head; the body stays on the wire) ── bad input ──> 4xx/5xx + close
 //!   run the handler; it reads the body as a stream ─── panic ──> 500 + close
+//!                                                  ─── hijacked ──> leave the socket alone
 //!   finish: drop the unread body (up to 256 KiB), end the response ── must close? ──> close
 //!   └── loop
 //! ```
@@ -62,8 +63,13 @@ pub(crate) async fn serve_conn(
     let (rd, wr) = stream.into_split();
     let cfg = &shared.config;
     let gate = Arc::new(ContinueGate::default());
-    let mut w =
-        ResponseWriter::for_socket(wr, cfg.write_timeout, Some(signal.clone()), gate.clone());
+    let mut w = ResponseWriter::for_socket(
+        wr,
+        cfg.write_timeout,
+        Some(signal.clone()),
+        gate.clone(),
+        Some((shared.clone(), remote)),
+    );
     let mut io = ConnIo {
         rd,
         buf: BytesMut::with_capacity(READ_BUFFER),
@@ -127,7 +133,17 @@ pub(crate) async fn serve_conn(
 
         // 3. Run the handler. A panic is caught here so it only costs this connection.
         tracing::debug!(%remote, method = %req.method(), target = req.target(), "request");
-        let close = match catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await {
+        let outcome = catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await;
+        // A hijacked connection is the handler's now: nothing is finished, read or written here
+        // (Go's `conn.serve` returns as soon as `c.hijacked()`).
+        if w.is_hijacked() {
+            if let Err(panic) = outcome {
+                let panic = panic_message(&*panic);
+                tracing::error!(%remote, panic, "handler panicked after hijack");
+            }
+            return;
+        }
+        let close = match outcome {
             Ok(()) => finish_request(&mut w, &mut req, remote).await,
             Err(panic) => {
                 tracing::error!(

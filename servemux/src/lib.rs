@@ -3,7 +3,7 @@
 //! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
 //! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
 //!
-//! It mirrors six pieces of Go's `net/http`:
+//! It mirrors these pieces of Go's `net/http`:
 //!
 //! | Go                                   | here                                   |
 //! | ------------------------------------ | -------------------------------------- |
@@ -13,6 +13,9 @@
 //! | `http.Server`, `Serve`, `conn.serve` | [`Server`], [`Server::serve`], `conn`  |
 //! | `http.ServeMux`, `DefaultServeMux`   | [`ServeMux`], [`default_serve_mux`]    |
 //! | `http.ServeMux` of Go 1.22 (patterns) | [`PatternMux`], [`Request::path_value`] |
+//! | `http.Hijacker`, `StateHijacked`     | [`ResponseWriter::hijack`], [`Hijacked`] |
+//! | `r.Context().Done()`                 | [`Request::client_gone`]               |
+//! | `http.TimeoutHandler`                | [`timeout_handler`]                    |
 //!
 //! The request head is parsed by `httparse`; everything around it (framing the body, deciding
 //! whether the connection lives on, writing the response) is in this crate, one idea per module:
@@ -27,6 +30,12 @@
 //! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
 //! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
 //! - `server`   — the accept loop, connection states and graceful shutdown;
+//! - `hijack`   — Go's `Hijacker`: handing the connection (stream plus bytes already read) over to
+//!   the handler, after which the server leaves it alone;
+//! - `upgrade`  — `Connection: Upgrade` and the WebSocket handshake, answered `101` (or 400);
+//! - `cancel`   — [`Request::client_gone`], Go's `r.Context().Done()` for a client that left;
+//! - `timeout_handler` — Go's `TimeoutHandler`: 503 when the inner handler is late, which is
+//!   dropped;
 //! - `signal`   — what a connection is told from outside: shutdown began, or its idle time ran
 //!   out (one sweeper thread per server keeps the idle timeout off tokio's timer);
 //! - `mux`      — [`ServeMux`], Go's router: an exact-match map plus the subtree patterns sorted
@@ -43,6 +52,7 @@
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
 mod body;
+mod cancel;
 mod clean_path;
 mod config;
 mod conn;
@@ -53,6 +63,7 @@ pub mod fs;
 mod fx_hash;
 mod handler;
 mod head;
+mod hijack;
 mod mux;
 mod not_found;
 mod pattern_mux;
@@ -62,6 +73,8 @@ mod request;
 mod response;
 mod server;
 mod signal;
+mod timeout_handler;
+mod upgrade;
 
 pub use body::{Body, BodyError};
 pub use clean_path::{clean_path, path_clean, strip_host_port};
@@ -70,6 +83,7 @@ pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
 pub use fs::{serve_content, serve_file, FileServer, StripPrefix};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
+pub use hijack::{HijackError, Hijacked};
 pub use mux::{MuxError, ServeMux};
 pub use not_found::{not_found, reply_error, NotFoundHandler};
 pub use pattern_mux::{
@@ -80,6 +94,8 @@ pub use redirect::{redirect, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;
 pub use server::{ConnState, ConnStateHook, Server, ShutdownError};
+pub use timeout_handler::{timeout_handler, TimeoutHandler};
+pub use upgrade::{switch_protocols, upgrade_websocket, websocket_accept, UpgradeError};
 
 /// Re-exported so users name the same `Method`, `StatusCode` and `HeaderMap` types we do.
 pub use http;

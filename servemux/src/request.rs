@@ -243,6 +243,18 @@ impl Request {
         &mut self.body
     }
 
+    /// Completes when the client has gone away: the connection's read side saw the end of the
+    /// stream or an error while the handler runs (Go's `r.Context().Done()`). Costs nothing
+    /// unless awaited. Never completes for a request that has no connection (built with
+    /// [`Request::new`]) or whose connection was hijacked. See the `cancel` module for what it
+    /// does with bytes that arrive meanwhile.
+    // ANCHOR: client_gone
+    pub async fn client_gone(&mut self) {
+        let body = self.wire_body_mut();
+        std::future::poll_fn(|cx| body.poll_client_gone(cx)).await
+    }
+    // ANCHOR_END: client_gone
+
     /// The trailer fields of a chunked body, once it has been read to its end (Go's
     /// `r.Trailer`).
     pub fn trailers(&self) -> Option<&HeaderMap> {

@@ -18,6 +18,7 @@
 
 use std::io;
 use std::io::Write as _;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ use tokio::time::Instant;
 
 use crate::date;
 use crate::expect::ContinueGate;
+use crate::server::Shared;
 use crate::signal::ConnSignal;
 
 /// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
@@ -42,6 +44,8 @@ enum Output {
     Socket(OwnedWriteHalf),
     /// In memory: the body is kept de-chunked so tests can read it.
     Recorder(Vec<u8>),
+    /// A handler took the socket over (see `hijack`); nothing more is written through here.
+    Hijacked,
 }
 
 /// How the committed body is framed.
@@ -103,7 +107,7 @@ pub struct ResponseWriter {
     exchange: Exchange,
     /// The connection's signal from the server: once the server drains, every response closes
     /// its connection.
-    server_signal: Option<Arc<ConnSignal>>,
+    pub(crate) server_signal: Option<Arc<ConnSignal>>,
     /// The connection must close after this response.
     close_after: bool,
     /// The handler's own `Content-Length`, read at its first write (as Go reads it when the
@@ -115,6 +119,8 @@ pub struct ResponseWriter {
     body_written: u64,
     /// See [`finished_at`](Self::finished_at).
     finished_at: Instant,
+    /// The server and peer this writer's connection belongs to, told when a handler hijacks it.
+    pub(crate) owner: Option<(Arc<Shared>, SocketAddr)>,
 }
 
 impl ResponseWriter {
@@ -123,10 +129,12 @@ impl ResponseWriter {
         write_timeout: Duration,
         signal: Option<Arc<ConnSignal>>,
         continue_gate: Arc<ContinueGate>,
+        owner: Option<(Arc<Shared>, SocketAddr)>,
     ) -> Self {
         let mut w = Self::with_output(Output::Socket(out), write_timeout);
         w.server_signal = signal;
         w.continue_gate = Some(continue_gate);
+        w.owner = owner;
         w
     }
 
@@ -158,6 +166,7 @@ impl ResponseWriter {
             write_timeout,
             body_written: 0,
             finished_at: Instant::now(),
+            owner: None,
         }
     }
 
@@ -223,6 +232,9 @@ impl ResponseWriter {
     /// declared `Content-Length` (nothing of that write is sent: Go's `ErrContentLength`), and
     /// when the socket write fails or times out.
     pub async fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        if self.is_hijacked() {
+            return Err(hijacked_error());
+        }
         if self.status.is_none() {
             self.status = Some(StatusCode::OK);
         }
@@ -454,6 +466,7 @@ impl ResponseWriter {
         };
         match &mut self.output {
             Output::Recorder(body) => body.extend_from_slice(bytes),
+            Output::Hijacked => {}
             Output::Socket(_) if framing == Framing::Chunked => {
                 let _ = write!(self.wire, "{:x}\r\n", bytes.len());
                 self.wire.extend_from_slice(bytes);
@@ -466,9 +479,16 @@ impl ResponseWriter {
 
     /// Writes the gathered wire bytes to the socket, bounded by the write timeout.
     pub(crate) async fn flush_wire(&mut self) -> io::Result<()> {
-        let Output::Socket(sock) = &mut self.output else {
-            self.wire.clear();
-            return Ok(());
+        let sock = match &mut self.output {
+            Output::Socket(sock) => sock,
+            Output::Recorder(_) => {
+                self.wire.clear();
+                return Ok(());
+            }
+            Output::Hijacked => {
+                self.wire.clear();
+                return Err(hijacked_error());
+            }
         };
         if self.wire.is_empty() {
             return Ok(());
@@ -538,7 +558,7 @@ impl ResponseWriter {
     pub fn recorded_body(&self) -> &[u8] {
         match &self.output {
             Output::Recorder(body) => body,
-            Output::Socket(_) => &[],
+            Output::Socket(_) | Output::Hijacked => &[],
         }
     }
 
@@ -569,6 +589,36 @@ impl ResponseWriter {
     pub(crate) fn has_unflushed(&self) -> bool {
         !self.wire.is_empty()
     }
+
+    /// Whether a handler took the connection over with [`hijack`](Self::hijack): the writer is
+    /// spent, and the server leaves the connection alone.
+    pub fn is_hijacked(&self) -> bool {
+        matches!(self.output, Output::Hijacked)
+    }
+
+    /// Whether this writer answers on a socket (not a recorder, not hijacked).
+    pub(crate) fn is_socket(&self) -> bool {
+        matches!(self.output, Output::Socket(_))
+    }
+
+    /// Hands the write half over to a hijacker; the writer is spent afterwards.
+    pub(crate) fn take_socket(&mut self) -> Option<OwnedWriteHalf> {
+        match std::mem::replace(&mut self.output, Output::Hijacked) {
+            Output::Socket(sock) => Some(sock),
+            other => {
+                self.output = other;
+                None
+            }
+        }
+    }
+}
+
+/// What writing through a writer whose connection was hijacked fails with (Go's `ErrHijacked`).
+fn hijacked_error() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "the connection was hijacked: write through the hijacked stream",
+    )
 }
 
 /// The handler's `Content-Length`, if it set a valid one (an invalid one is dropped at commit).

@@ -31,6 +31,10 @@ pub enum ConnState {
     Idle,
     /// Closed; reported once, last.
     Closed,
+    /// A handler took the connection over ([`ResponseWriter::hijack`](crate::ResponseWriter::hijack)).
+    /// Reported once, last: the server no longer tracks it, and never reports it `Closed` (Go's
+    /// `StateHijacked`).
+    Hijacked,
 }
 
 /// Called on every connection state change (Go's `Server.ConnState`).
@@ -44,6 +48,10 @@ pub(crate) struct Shared {
     conns: Arc<ConnRegistry>,
     open: AtomicUsize,
     closed_one: Notify,
+    /// Hijacked streams still alive (see `hijack::Hijacked`): not the server's, but a graceful
+    /// restart may choose to wait for them.
+    hijacked: AtomicUsize,
+    hijacked_closed: Notify,
     hook: Option<ConnStateHook>,
 }
 
@@ -52,6 +60,22 @@ impl Shared {
         if let Some(hook) = &self.hook {
             hook(addr, state);
         }
+    }
+
+    /// A handler took the connection at `addr` over: it leaves the open count (so `shutdown` no
+    /// longer waits for it) and joins the hijacked count until its stream is dropped.
+    pub(crate) fn hijack(&self, addr: SocketAddr, signal: &ConnSignal) {
+        signal.mark_hijacked();
+        self.hijacked.fetch_add(1, Ordering::AcqRel);
+        self.set_state(addr, ConnState::Hijacked);
+        self.open.fetch_sub(1, Ordering::AcqRel);
+        self.closed_one.notify_waiters();
+    }
+
+    /// A hijacked stream was dropped.
+    pub(crate) fn hijacked_dropped(&self) {
+        self.hijacked.fetch_sub(1, Ordering::AcqRel);
+        self.hijacked_closed.notify_waiters();
     }
 }
 
@@ -105,6 +129,8 @@ impl Server {
                 conns: ConnRegistry::new(sweep),
                 open: AtomicUsize::new(0),
                 closed_one: Notify::new(),
+                hijacked: AtomicUsize::new(0),
+                hijacked_closed: Notify::new(),
                 hook,
             }),
         }
@@ -167,21 +193,51 @@ impl Server {
             let signal = registered.signal();
             tokio::select! {
                 biased;
-                () = signal.reached(Phase::Forced) => {
+                () = signal.cut() => {
                     tracing::debug!(%remote, "connection cut at the shutdown deadline");
                 }
                 () = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone()) => {}
             }
+            let hijacked = signal.is_hijacked();
             drop(registered);
-            shared.set_state(remote, ConnState::Closed);
-            shared.open.fetch_sub(1, Ordering::AcqRel);
-            shared.closed_one.notify_waiters();
+            // A hijacked connection left the server's books when it was taken over.
+            if !hijacked {
+                shared.set_state(remote, ConnState::Closed);
+                shared.open.fetch_sub(1, Ordering::AcqRel);
+                shared.closed_one.notify_waiters();
+            }
         });
     }
 
-    /// Number of open connections.
+    /// Number of open connections. A hijacked connection is no longer counted (Go's server
+    /// forgets it too); see [`hijacked_connections`](Self::hijacked_connections).
     pub fn open_connections(&self) -> usize {
         self.shared.open.load(Ordering::Acquire)
+    }
+
+    /// Number of hijacked streams still alive: connections handlers took over (a WebSocket,
+    /// say) whose [`Hijacked`](crate::Hijacked) has not been dropped yet.
+    pub fn hijacked_connections(&self) -> usize {
+        self.shared.hijacked.load(Ordering::Acquire)
+    }
+
+    /// Waits until every hijacked stream is dropped, or `timeout` passed; returns how many are
+    /// still alive (0: all closed). [`shutdown`](Self::shutdown) does not wait for them, as Go's
+    /// does not; a graceful restart that wants to keep its WebSockets alive calls this after it.
+    pub async fn wait_hijacked(&self, timeout: Duration) -> usize {
+        let all_closed = async {
+            loop {
+                let notified = self.shared.hijacked_closed.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if self.hijacked_connections() == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        let _ = tokio::time::timeout(timeout, all_closed).await;
+        self.hijacked_connections()
     }
 
     /// Whether [`shutdown`](Self::shutdown) has begun.

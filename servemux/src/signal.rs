@@ -59,6 +59,9 @@ pub(crate) struct ConnSignal {
     idle_deadline: AtomicU64,
     /// Set by the sweeper when the idle deadline has passed.
     idle_expired: AtomicBool,
+    /// Set when a handler took the connection over: from then on it is no longer the server's,
+    /// and the shutdown deadline does not cut it (Go's `Shutdown` forgets hijacked connections).
+    hijacked: AtomicBool,
     /// The connection task's waker. One slot is enough: only the connection's own task waits here.
     waker: Mutex<Option<Waker>>,
     epoch: Instant,
@@ -70,6 +73,7 @@ impl ConnSignal {
             phase: AtomicU8::new(phase as u8),
             idle_deadline: AtomicU64::new(0),
             idle_expired: AtomicBool::new(false),
+            hijacked: AtomicBool::new(false),
             waker: Mutex::new(None),
             epoch,
         }
@@ -87,6 +91,26 @@ impl ConnSignal {
     /// Completes once the server's phase is `phase` or later.
     pub(crate) fn reached(&self, phase: Phase) -> impl Future<Output = ()> + Unpin + '_ {
         std::future::poll_fn(move |cx| self.poll_until(cx, || self.phase() >= phase))
+    }
+
+    /// Completes when the connection must be cut: the shutdown deadline passed and no handler
+    /// has taken the connection over.
+    pub(crate) fn cut(&self) -> impl Future<Output = ()> + Unpin + '_ {
+        std::future::poll_fn(move |cx| {
+            self.poll_until(cx, || {
+                self.phase() >= Phase::Forced && !self.hijacked.load(Ordering::Acquire)
+            })
+        })
+    }
+
+    /// A handler took the connection over (see `hijack`).
+    pub(crate) fn mark_hijacked(&self) {
+        self.hijacked.store(true, Ordering::Release);
+    }
+
+    /// Whether a handler took the connection over.
+    pub(crate) fn is_hijacked(&self) -> bool {
+        self.hijacked.load(Ordering::Acquire)
     }
 
     /// Starts an idle wait that should end at `deadline`; see [`idle_expired`](Self::idle_expired).
