@@ -40,8 +40,10 @@ pub enum BindError {
 }
 
 impl BindError {
-    /// The failed (field, rule) pairs, sorted by field then rule; empty for decoding errors.
-    /// This is what go-playground/validator's `FieldError.Field()`/`Tag()` give in gin.
+    /// The failed (field, rule) pairs, sorted by field; empty for decoding errors. As
+    /// go-playground/validator stops at a field's first failed tag, only the first failure of
+    /// each field (`required` if it failed) is given: this is what gin's
+    /// `FieldError.Field()`/`Tag()` list.
     pub fn field_errors(&self) -> Vec<(String, String)> {
         let BindError::Validation { errors, .. } = self else {
             return Vec::new();
@@ -49,9 +51,13 @@ impl BindError {
         let mut out: Vec<(String, String)> = errors
             .field_errors()
             .into_iter()
-            .flat_map(|(field, errs)| {
+            .filter_map(|(field, errs)| {
+                // `required` is first in gin's tags and go-playground stops at the first failure;
+                // the validator crate does not keep the declared order, so it is put first here.
                 errs.iter()
-                    .map(move |e| (field.to_string(), e.code.to_string()))
+                    .find(|e| e.code == "required")
+                    .or_else(|| errs.first())
+                    .map(|e| (field.to_string(), e.code.to_string()))
             })
             .collect();
         out.sort();
@@ -118,6 +124,29 @@ impl Binding {
     }
 }
 
+/// Decode form pairs into `T`. gin fills a slice field with every value of its key and a scalar
+/// field with the first; `serde_html_form` does the first but refuses a repeated key for a
+/// scalar, so a failed decode is tried again with only the first value of each key.
+fn decode_form<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, BindError> {
+    let encode = |pairs: &mut dyn Iterator<Item = &(String, String)>| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    };
+    let all = encode(&mut pairs.iter());
+    match serde_html_form::from_str(&all) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let mut seen = std::collections::HashSet::new();
+            let firsts = encode(&mut pairs.iter().filter(|(k, _)| seen.insert(k.as_str())));
+            if firsts == all {
+                return Err(BindError::Form(e));
+            }
+            serde_html_form::from_str(&firsts).map_err(|_| BindError::Form(e))
+        }
+    }
+}
+
 fn short_type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     full.rsplit("::").next().unwrap_or(full)
@@ -171,10 +200,7 @@ impl Context<'_> {
             }
             Binding::Form | Binding::MultipartForm => {
                 let pairs = self.form_pairs().await?;
-                let encoded = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(pairs)
-                    .finish();
-                serde_html_form::from_str(&encoded).map_err(BindError::Form)?
+                decode_form(&pairs)?
             }
         };
         validate(v)
@@ -191,8 +217,8 @@ impl Context<'_> {
     pub async fn should_bind_query<T: DeserializeOwned + Validate>(
         &mut self,
     ) -> Result<T, BindError> {
-        let v = serde_html_form::from_str(self.request().raw_query()).map_err(BindError::Form)?;
-        validate(v)
+        let pairs = self.request().query_pairs();
+        validate(decode_form(&pairs)?)
     }
 
     /// [`should_bind`](Self::should_bind), and on failure gin's 400 (gin's `Bind`).

@@ -74,7 +74,8 @@ pub fn go_set_cookie_line(c: &Cookie<'_>) -> String {
 }
 
 impl Context<'_> {
-    /// The value of request cookie `name`, query-unescaped (gin's `c.Cookie`).
+    /// The value of request cookie `name`, query-unescaped (gin's `c.Cookie`; a value with a
+    /// bad `%` escape reads as empty, as there).
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.request()
             .headers()
@@ -84,7 +85,8 @@ impl Context<'_> {
             .flat_map(Cookie::split_parse)
             .filter_map(Result::ok)
             .find(|c| c.name() == name)
-            .and_then(|c| query_unescape(c.value()))
+            // gin ignores a bad escape and answers "" for the cookie.
+            .map(|c| query_unescape(c.value()).unwrap_or_default())
     }
 
     /// The SameSite attribute later `set_cookie` calls use (gin's `c.SetSameSite`); `None`

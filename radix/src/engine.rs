@@ -301,7 +301,7 @@ impl Engine {
             None => r.path().to_string(),
         };
         if self.remove_extra_slash {
-            p = redirect::clean_path(&p);
+            p = redirect::gin_clean_path(&p);
         }
         (p, unescape)
     }
@@ -366,7 +366,7 @@ impl Engine {
                             return;
                         }
                         if self.redirect_fixed_path {
-                            let cleaned = redirect::clean_path(r.path());
+                            let cleaned = redirect::gin_clean_path(r.path());
                             // gin 1.8.1 passes `RedirectFixedPath` (true here) as the
                             // trailing-slash switch of this look-up, not `RedirectTrailingSlash`.
                             if let Some(fixed) = tree.find_case_insensitive_path(&cleaned, true) {

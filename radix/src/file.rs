@@ -43,31 +43,44 @@ fn content_type_for(path: &Path) -> Option<String> {
     })
 }
 
-/// `bytes=a-b`, `bytes=a-`, `bytes=-n` against a file of `size` bytes.
-fn parse_range(h: &str, size: u64) -> Option<(u64, u64)> {
-    let spec = h.strip_prefix("bytes=")?;
+/// Why a `Range` header cannot be served (Go's `parseRange` errors).
+enum RangeError {
+    /// Malformed (Go: "invalid range").
+    Invalid,
+    /// Starts past the end (Go's `errNoOverlap`, which also sends `Content-Range: bytes */N`).
+    NoOverlap,
+}
+
+/// `bytes=a-b`, `bytes=a-`, `bytes=-n` against a file of `size` bytes, as Go's `parseRange`
+/// reads a single range.
+fn parse_range(h: &str, size: u64) -> Result<(u64, u64), RangeError> {
+    let spec = h.strip_prefix("bytes=").ok_or(RangeError::Invalid)?;
     if spec.contains(',') {
-        return None;
+        return Err(RangeError::Invalid);
     }
-    let (a, b) = spec.split_once('-')?;
+    let (a, b) = spec.split_once('-').ok_or(RangeError::Invalid)?;
     let (a, b) = (a.trim(), b.trim());
     if a.is_empty() {
-        let n: u64 = b.parse().ok()?;
-        if n == 0 || size == 0 {
-            return None;
+        let n: u64 = b.parse().map_err(|_| RangeError::Invalid)?;
+        if n == 0 {
+            return Err(RangeError::NoOverlap);
         }
-        return Some((size.saturating_sub(n), size - 1));
+        return Ok((size.saturating_sub(n), size.saturating_sub(1)));
     }
-    let start: u64 = a.parse().ok()?;
+    let start: u64 = a.parse().map_err(|_| RangeError::Invalid)?;
     if start >= size {
-        return None;
+        return Err(RangeError::NoOverlap);
     }
     let end = if b.is_empty() {
         size - 1
     } else {
-        b.parse::<u64>().ok()?.min(size - 1)
+        let end: u64 = b.parse().map_err(|_| RangeError::Invalid)?;
+        if start > end {
+            return Err(RangeError::Invalid);
+        }
+        end.min(size - 1)
     };
-    (start <= end).then_some((start, end))
+    Ok((start, end))
 }
 
 impl Context<'_> {
@@ -132,7 +145,6 @@ impl Context<'_> {
         {
             self.insert_header(http::header::CONTENT_TYPE, &ctype);
         }
-        self.insert_header(http::header::ACCEPT_RANGES, "bytes");
         let range = self
             .request()
             .headers()
@@ -142,21 +154,26 @@ impl Context<'_> {
         let (start, len, code) = match range {
             None => (0, size, 200),
             Some(h) => match parse_range(&h, size) {
-                Some((a, b)) => {
+                Ok((a, b)) => {
                     self.insert_header(
                         http::header::CONTENT_RANGE,
                         &format!("bytes {a}-{b}/{size}"),
                     );
                     (a, b - a + 1, 206)
                 }
-                None => {
+                Err(RangeError::NoOverlap) => {
                     self.insert_header(http::header::CONTENT_RANGE, &format!("bytes */{size}"));
                     return self
                         .string_plain(416, "invalid range: failed to overlap\n")
                         .await;
                 }
+                Err(RangeError::Invalid) => {
+                    return self.string_plain(416, "invalid range\n").await;
+                }
             },
         };
+        // Go sets this only once the range is known to be servable.
+        self.insert_header(http::header::ACCEPT_RANGES, "bytes");
         self.insert_header(http::header::CONTENT_LENGTH, &len.to_string());
         self.status(code);
         if start > 0 && f.seek(SeekFrom::Start(start)).await.is_err() {

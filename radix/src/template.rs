@@ -41,6 +41,8 @@ impl Engine {
     /// Load every file matching `pattern` as a template named by its file name.
     pub fn load_html_glob(&mut self, pattern: &str) -> Result<(), TemplateError> {
         let mut env = minijinja::Environment::new();
+        // Go's templates keep a file's final newline; Jinja's default drops it.
+        env.set_keep_trailing_newline(true);
         let mut any = false;
         for entry in glob::glob(pattern).map_err(TemplateError::Pattern)? {
             let Ok(path) = entry else { continue };
