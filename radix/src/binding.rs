@@ -239,6 +239,7 @@ impl Context<'_> {
         self.fail_bind(r)
     }
 
+    // ANCHOR: must_bind
     /// gin's `MustBindWith` failure path: `AbortWithError(400, err).SetType(ErrorTypeBind)`.
     fn fail_bind<T>(&mut self, r: Result<T, BindError>) -> Result<T, BindError> {
         if let Err(e) = &r {
@@ -247,4 +248,5 @@ impl Context<'_> {
         }
         r
     }
+    // ANCHOR_END: must_bind
 }

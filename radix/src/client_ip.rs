@@ -114,6 +114,7 @@ impl Default for ClientIpConfig {
 }
 
 impl ClientIpConfig {
+    // ANCHOR: walk
     /// gin's `validateHeader`: the rightmost address that is not a trusted proxy.
     fn ip_in_header(&self, value: &str) -> Option<String> {
         if value.is_empty() {
@@ -129,6 +130,7 @@ impl ClientIpConfig {
         }
         None
     }
+    // ANCHOR_END: walk
 
     /// The client address of a request from `peer` with `header` look-ups.
     pub fn client_ip<'h>(&self, peer: IpAddr, header: impl Fn(&str) -> Option<&'h str>) -> String {

@@ -147,6 +147,7 @@ async fn cookies_read_and_set_with_gins_attributes() {
     srv.stop().await;
 }
 
+// ANCHOR: ip_engine
 fn ip_engine(trusted: Option<&[&str]>) -> Engine {
     let mut e = Engine::new();
     if let Some(t) = trusted {
@@ -161,6 +162,7 @@ fn ip_engine(trusted: Option<&[&str]>) -> Engine {
     .unwrap();
     e
 }
+// ANCHOR_END: ip_engine
 
 #[tokio::test]
 async fn client_ip_believes_headers_only_from_trusted_proxies() {
@@ -206,6 +208,7 @@ async fn client_ip_believes_headers_only_from_trusted_proxies() {
 #[tokio::test]
 async fn errors_collect_along_the_chain() {
     let mut e = Engine::new();
+    // ANCHOR: error_chain
     e.use_(|c| {
         Box::pin(async move {
             c.next().await;
@@ -230,6 +233,7 @@ async fn errors_collect_along_the_chain() {
         })
     })
     .unwrap();
+    // ANCHOR_END: error_chain
     let srv = serve(e).await;
     let r = get(srv.addr, "/e").await;
     assert_eq!(r.status, 503);
@@ -384,6 +388,7 @@ async fn file_serves_with_type_length_range_and_304() {
 #[tokio::test]
 async fn sse_events_are_flushed_and_the_stream_ends() {
     let mut e = Engine::new();
+    // ANCHOR: sse
     e.get("/events", |c| {
         Box::pin(async move {
             let gone = c
@@ -402,6 +407,7 @@ async fn sse_events_are_flushed_and_the_stream_ends() {
         })
     })
     .unwrap();
+    // ANCHOR_END: sse
     let srv = serve(e).await;
     let r = get(srv.addr, "/events").await;
     assert_eq!(r.header("content-type"), Some("text/event-stream"));
