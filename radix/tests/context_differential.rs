@@ -4,10 +4,11 @@
 //! SSE, an HTML template, BasicAuth and the user/`a/b` routes with gin; [`twin`] below builds the
 //! same handlers on radix. For each engine mode (gin's defaults, trusted proxies narrowed or
 //! off, `ForwardedByClientIP` off, `RemoveExtraSlash`, `UseRawPath` with and without
-//! `UnescapePathValues`, the redirect switches with `HandleMethodNotAllowed`) both get the same random requests and must give the same status, the
-//! same headers that carry meaning here (`Content-Type`, `Set-Cookie`, `WWW-Authenticate`,
-//! `Location`, `Cache-Control`, `Content-Range`, `Accept-Ranges`, `Last-Modified`,
-//! `X-Content-Type-Options`) and the same body bytes.
+//! `UnescapePathValues`, the redirect switches with `HandleMethodNotAllowed`) both get the same
+//! random requests and must give the same status, the same headers that carry meaning here
+//! (`Allow`, `Content-Type`, `Set-Cookie`, `WWW-Authenticate`, `Location`, `Cache-Control`,
+//! `Content-Range`, `Accept-Ranges`, `Last-Modified`, `X-Content-Type-Options`) and the same
+//! body bytes.
 //!
 //! Where the Rust libraries differ from Go's on purpose the request pools stay away: XML values
 //! carry no quotes (Go writes `&#34;`, quick-xml leaves them), YAML values are words that YAML
@@ -469,6 +470,7 @@ fn random_request(rng: &mut Rng) -> Req {
 // ---- running both -----------------------------------------------------------
 
 const COMPARED_HEADERS: &[&str] = &[
+    "allow",
     "content-type",
     "set-cookie",
     "www-authenticate",

@@ -702,3 +702,82 @@ async fn multipart_upload_is_streamed_to_disk_with_a_limit() {
     );
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn should_bind_reads_multipart_text_fields() {
+    let mut e = Engine::new();
+    e.post("/m", |c| {
+        Box::pin(async move {
+            match c.should_bind::<Login>().await {
+                Ok(l) => c.json(200, &l).await,
+                Err(err) => c.string(400, &err.to_string()).await,
+            }
+        })
+    })
+    .unwrap();
+    let srv = serve(e).await;
+    let b = "bnd";
+    let ct = format!("multipart/form-data; boundary={b}");
+    let body = multipart_body(b, &[("user", None, b"carol"), ("password", None, b"pw")]);
+    let r = request(srv.addr, "POST", "/m", &[("Content-Type", &ct)], &body).await;
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"user":"carol","password":"pw"}"#)
+    );
+    srv.stop().await;
+}
+
+/// A `tracing` writer into a shared buffer, to read what the logger printed.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_logger_prints_private_errors_and_the_client_ip() {
+    let out = Captured::default();
+    let writer = out.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut e = Engine::new();
+    e.use_handler(radix::logger());
+    e.get("/fail", |c| {
+        Box::pin(async move {
+            c.error("db down");
+            c.error_typed("shown to the user", ErrorType::Public);
+            c.string(500, "sorry").await;
+        })
+    })
+    .unwrap();
+    let srv = serve(e).await;
+    let r = request(
+        srv.addr,
+        "GET",
+        "/fail",
+        &[("X-Real-IP", "203.0.113.9")],
+        b"",
+    )
+    .await;
+    assert_eq!(r.status, 500);
+    srv.stop().await;
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("radix::logger"))
+        .unwrap_or_else(|| panic!("no logger line in {text:?}"));
+    assert!(line.contains("status=500"), "{line}");
+    assert!(line.contains("client_ip=203.0.113.9"), "{line}");
+    assert!(line.contains("errors=Error #01: db down"), "{line}");
+    assert!(!line.contains("shown to the user"), "{line}");
+}
