@@ -10,7 +10,7 @@
 //!    (301 for GET, 307 otherwise); else if `redirect_fixed_path` is on and a
 //!    case-insensitive lookup of the cleaned path succeeds, redirect there;
 //! 4. if `handle_method_not_allowed` is on and another method's tree matches,
-//!    answer 405 through the `no_method` chain (gin 1.8.1 sends no `Allow` header);
+//!    answer 405 through the `no_method` chain, with an `Allow` header;
 //! 5. otherwise 404 through the `no_route` chain.
 
 use http::{HeaderValue, Method, StatusCode};
@@ -95,7 +95,7 @@ pub struct Engine {
     pub redirect_trailing_slash: bool,
     /// Try a case-insensitive, cleaned lookup and redirect to it. Default off.
     pub redirect_fixed_path: bool,
-    /// Answer 405 when another method has the route. Default off.
+    /// Answer 405 (with `Allow`) when another method has the route. Default off.
     pub handle_method_not_allowed: bool,
     /// Look routes up in the cleaned path (`//a/../b` finds `/b`). Default off.
     pub remove_extra_slash: bool,
@@ -381,12 +381,16 @@ impl Engine {
 
         if self.handle_method_not_allowed {
             let rpath = if owned { owned_path.as_str() } else { r.path() };
-            // gin 1.8.1 sends no `Allow` header with its 405 (later versions do).
-            let allowed = self
+            let allowed: Vec<&str> = self
                 .trees
                 .iter()
-                .any(|(m, t)| *m != method && t.get(rpath).is_ok());
-            if allowed {
+                .filter(|(m, t)| *m != method && t.get(rpath).is_ok())
+                .map(|(m, _)| m.as_str())
+                .collect();
+            if !allowed.is_empty() {
+                if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+                    w.header_mut().insert(http::header::ALLOW, v);
+                }
                 serve_error(
                     self,
                     w,

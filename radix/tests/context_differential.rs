@@ -6,7 +6,7 @@
 //! off, `ForwardedByClientIP` off, `RemoveExtraSlash`, `UseRawPath` with and without
 //! `UnescapePathValues`, the redirect switches with `HandleMethodNotAllowed`) both get the same
 //! random requests and must give the same status, the same headers that carry meaning here
-//! (`Allow`, `Content-Type`, `Set-Cookie`, `WWW-Authenticate`, `Location`, `Cache-Control`,
+//! (`Content-Type`, `Set-Cookie`, `WWW-Authenticate`, `Location`, `Cache-Control`,
 //! `Content-Range`, `Accept-Ranges`, `Last-Modified`, `X-Content-Type-Options`) and the same
 //! body bytes.
 //!
@@ -469,8 +469,8 @@ fn random_request(rng: &mut Rng) -> Req {
 
 // ---- running both -----------------------------------------------------------
 
+/// `Allow` is left out: our 405 sends one (DESIGN.md's engine contract), gin 1.8.1's does not.
 const COMPARED_HEADERS: &[&str] = &[
-    "allow",
     "content-type",
     "set-cookie",
     "www-authenticate",
