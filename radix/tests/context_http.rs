@@ -781,3 +781,31 @@ async fn the_logger_prints_private_errors_and_the_client_ip() {
     assert!(line.contains("errors=Error #01: db down"), "{line}");
     assert!(!line.contains("shown to the user"), "{line}");
 }
+
+#[tokio::test]
+async fn should_bind_picks_xml_and_yaml_by_content_type() {
+    let srv = serve(bind_engine()).await;
+    let xml = [("Content-Type", "application/xml")];
+    let body = b"<Login><user>dave</user><password>pw</password></Login>";
+    let r = request(srv.addr, "POST", "/should", &xml, body).await;
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"user":"dave","password":"pw"}"#)
+    );
+    let yaml = [("Content-Type", "application/x-yaml")];
+    let r = request(
+        srv.addr,
+        "POST",
+        "/should",
+        &yaml,
+        b"user: erin\npassword: pw\n",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"user":"erin","password":"pw"}"#)
+    );
+    let r = request(srv.addr, "POST", "/should", &yaml, b"user: ed\n").await;
+    assert_eq!(r.body, r#"{"fields":["password:required","user:min"]}"#);
+    srv.stop().await;
+}
