@@ -61,20 +61,35 @@ impl TrustedProxies {
 
     /// Parse IPs and CIDRs; a bare IP is its own /32 or /128 (gin's `prepareTrustedCIDRs`).
     pub fn set(entries: &[&str]) -> Result<Self, TrustedProxyError> {
+        let (nets, err) = Self::parse_prefix(entries);
+        match err {
+            None => Ok(nets),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// The entries up to the first bad one, and that one's error: gin keeps the networks parsed
+    /// before an error (`parseTrustedProxies` stores what `prepareTrustedCIDRs` returned).
+    pub(crate) fn parse_prefix(entries: &[&str]) -> (Self, Option<TrustedProxyError>) {
         let mut nets = Vec::with_capacity(entries.len());
         for entry in entries {
             let err = || TrustedProxyError {
                 entry: entry.to_string(),
             };
             let net = if entry.contains('/') {
-                entry.parse::<IpNet>().map_err(|_| err())?.trunc()
+                entry.parse::<IpNet>().ok().map(|n| n.trunc())
             } else {
-                let ip = canonical(entry.parse::<IpAddr>().map_err(|_| err())?);
-                IpNet::from(ip)
+                entry
+                    .parse::<IpAddr>()
+                    .ok()
+                    .map(|ip| IpNet::from(canonical(ip)))
             };
-            nets.push(net);
+            match net {
+                Some(n) => nets.push(n),
+                None => return (TrustedProxies(nets), Some(err())),
+            }
         }
-        Ok(TrustedProxies(nets))
+        (TrustedProxies(nets), None)
     }
 
     /// Whether `ip` lies in a trusted network.
@@ -184,6 +199,12 @@ mod tests {
             ..Default::default()
         };
         let xff = "1.1.1.1, 2.2.2.2, 10.0.0.5";
+        let platform = ClientIpConfig {
+            trusted_platform: Some("CF-Connecting-IP".into()),
+            ..Default::default()
+        };
+        let cf = |n: &str| (n == "CF-Connecting-IP").then_some("7.7.7.7");
+        assert_eq!(platform.client_ip(ip("10.1.1.1"), cf), "7.7.7.7");
         let h = |n: &str| (n == "X-Forwarded-For").then_some(xff);
         assert_eq!(cfg.client_ip(ip("10.1.1.1"), h), "2.2.2.2");
         assert_eq!(cfg.client_ip(ip("8.8.8.8"), h), "8.8.8.8");

@@ -154,10 +154,15 @@ impl Engine {
     }
 
     /// Trust only these proxies (IPs or CIDRs); an empty list trusts none (gin's
-    /// `SetTrustedProxies`). On error the previous setting stays.
+    /// `SetTrustedProxies`). On a bad entry, as in gin, the entries before it are trusted and
+    /// the error is returned.
     pub fn set_trusted_proxies(&mut self, proxies: &[&str]) -> Result<(), TrustedProxyError> {
-        self.client_ip.trusted_proxies = TrustedProxies::set(proxies)?;
-        Ok(())
+        let (nets, err) = TrustedProxies::parse_prefix(proxies);
+        self.client_ip.trusted_proxies = nets;
+        match err {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
     }
 
     /// The route tree of `method`, if any route uses it (for printing).
