@@ -21,55 +21,50 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use servemux::{BodyError, BoxFuture, Request, ResponseWriter};
 
+use crate::engine::Engine;
+use crate::errors::{Error, ErrorType};
 use crate::handler::{HandlerFunc, ABORT_INDEX};
+use crate::multipart::MultipartForm;
 
 /// Everything a handler sees of one request.
 pub struct Context<'e> {
-    w: &'e mut ResponseWriter,
-    r: &'e mut Request,
+    pub(crate) w: &'e mut ResponseWriter,
+    pub(crate) r: &'e mut Request,
+    /// The engine that dispatched the request: its settings (ClientIP, templates) and, for
+    /// `handle_context`, its routes.
+    engine: &'e Engine,
     handlers: &'e [HandlerFunc],
     /// gin's `c.index`: position of the running handler; `usize::MAX` before the first.
     index: usize,
     /// (key, start, end): keys borrow the tree, values are ranges of the path.
     params: Vec<(&'e str, usize, usize)>,
+    /// Parameter values when they are not ranges of `r.path()` (the route was looked up in the
+    /// raw or cleaned path): one per entry of `params`, in order.
+    owned_params: Option<Vec<String>>,
     full_path: &'e str,
     keys: HashMap<String, Box<dyn Any + Send + Sync>>,
-    errors: Vec<String>,
+    errors: Vec<Error>,
+    /// gin's `c.sameSite`, used by `set_cookie`.
+    pub(crate) same_site: Option<cookie::SameSite>,
+    /// The path `handle_context` re-dispatched with, which `path()` then reports.
+    path_override: Option<String>,
+    /// The parsed multipart form, once read (the stream can be read only once).
+    pub(crate) multipart: Option<MultipartForm>,
     /// gin's `serveError` sets the status to 404/405 *before* running the
     /// chain, but a handler may still change it: it is applied lazily, when a
     /// handler touches the writer, unless `status()` replaced it first.
     pending_status: Option<StatusCode>,
     /// The request body, once a binding or form read it (gin caches the parsed form the same
     /// way): the stream can be read only once, and several `post_form` calls need it.
-    body: Option<Bytes>,
+    pub(crate) body: Option<Bytes>,
 }
-
-/// Why [`Context::bind_json`] failed.
-#[derive(Debug)]
-pub enum BindError {
-    /// The body could not be read (too large, malformed framing, the client left).
-    Body(BodyError),
-    /// The body is not the JSON the type wants.
-    Json(serde_json::Error),
-}
-
-impl std::fmt::Display for BindError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BindError::Body(e) => write!(f, "reading the body: {e}"),
-            BindError::Json(e) => write!(f, "invalid JSON body: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for BindError {}
 
 impl<'e> Context<'e> {
     pub(crate) fn new(
+        engine: &'e Engine,
         w: &'e mut ResponseWriter,
         r: &'e mut Request,
         handlers: &'e [HandlerFunc],
@@ -79,15 +74,47 @@ impl<'e> Context<'e> {
         Context {
             w,
             r,
+            engine,
             handlers,
             index: usize::MAX,
             params,
+            owned_params: None,
             full_path,
             keys: HashMap::new(),
             errors: Vec::new(),
+            same_site: None,
+            multipart: None,
+            path_override: None,
             pending_status: None,
             body: None,
         }
+    }
+
+    /// Parameter values that are not ranges of the request path (see `owned_params`).
+    pub(crate) fn with_owned_params(mut self, values: Option<Vec<String>>) -> Self {
+        self.owned_params = values;
+        self
+    }
+
+    pub(crate) fn with_path_override(mut self, path: Option<String>) -> Self {
+        self.path_override = path;
+        self
+    }
+
+    /// The engine serving this request.
+    pub fn engine(&self) -> &'e Engine {
+        self.engine
+    }
+
+    /// Dispatch the request again through the engine with the same response writer, looking
+    /// routes up in `path` when given (gin's `c.Request.URL.Path = ..; engine.HandleContext(c)`:
+    /// servemux's `Request` has no path setter, so the new path is passed here). The new chain
+    /// gets a fresh context; this one keeps its position.
+    pub fn handle_context<'a>(&'a mut self, path: Option<&'a str>) -> BoxFuture<'a> {
+        let engine = self.engine;
+        Box::pin(async move {
+            engine.dispatch_boxed(self.w, self.r, path).await;
+        })
     }
 
     /// Start with `status` as the response status (used by the 404/405 chains).
@@ -145,9 +172,11 @@ impl<'e> Context<'e> {
         self.r.method()
     }
 
-    /// The decoded request path.
+    /// The decoded request path (or the one `handle_context` was given).
     pub fn path(&self) -> &str {
-        self.r.path()
+        self.path_override
+            .as_deref()
+            .unwrap_or_else(|| self.r.path())
     }
 
     /// The route that matched, e.g. `/user/:name` (gin's `FullPath()`); empty
@@ -159,19 +188,23 @@ impl<'e> Context<'e> {
     /// The value of route parameter `key`, or `""` (gin's `c.Param`). A
     /// catch-all value starts with `/`.
     pub fn param(&self, key: &str) -> &str {
-        self.params
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .and_then(|&(_, s, e)| self.r.path().get(s..e))
+        self.params()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
             .unwrap_or("")
     }
 
     /// All route parameters in order, as (key, value).
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
         let path = self.r.path();
-        self.params
-            .iter()
-            .map(move |&(k, s, e)| (k, path.get(s..e).unwrap_or("")))
+        let owned = self.owned_params.as_deref();
+        self.params.iter().enumerate().map(move |(i, &(k, s, e))| {
+            let v = match owned {
+                Some(values) => values.get(i).map(String::as_str).unwrap_or(""),
+                None => path.get(s..e).unwrap_or(""),
+            };
+            (k, v)
+        })
     }
 
     /// The first value of query parameter `key` (gin's `GetQuery`).
@@ -195,45 +228,31 @@ impl<'e> Context<'e> {
         Ok(self.body.get_or_insert_with(Bytes::new))
     }
 
-    /// The first value of form field `key` in a
-    /// `application/x-www-form-urlencoded` body (gin's `GetPostForm`).
-    pub async fn post_form(&mut self, key: &str) -> Option<String> {
-        let is_form = self
-            .r
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
-            return None;
-        }
-        let body = self.body_bytes().await.ok()?;
-        form_urlencoded::parse(body)
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.into_owned())
-    }
-
-    /// Decode the body as JSON; on failure answer 400 and abort (gin's `BindJSON`).
-    pub async fn bind_json<T: DeserializeOwned>(&mut self) -> Result<T, BindError> {
-        match self.should_bind_json().await {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                self.errors.push(e.to_string());
-                self.abort_with_status(400);
-                Err(e)
-            }
-        }
-    }
-
-    /// Decode the body as JSON without touching the response (gin's `ShouldBindJSON`).
-    pub async fn should_bind_json<T: DeserializeOwned>(&mut self) -> Result<T, BindError> {
-        let body = self.body_bytes().await.map_err(BindError::Body)?;
-        serde_json::from_slice(body).map_err(BindError::Json)
-    }
-
     /// Errors recorded during the request (gin's `c.Errors`).
-    pub fn errors(&self) -> &[String] {
+    pub fn errors(&self) -> &[Error] {
         &self.errors
+    }
+
+    /// Attach an error to the request (gin's `c.Error(err)`, type private); middleware such as
+    /// the logger reads the list after `next()`.
+    pub fn error(&mut self, err: impl std::fmt::Display) -> &mut Error {
+        self.error_typed(err, ErrorType::Private)
+    }
+
+    /// Attach an error of a given type.
+    pub fn error_typed(&mut self, err: impl std::fmt::Display, kind: ErrorType) -> &mut Error {
+        self.errors.push(Error {
+            message: err.to_string(),
+            kind,
+            meta: None,
+        });
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// `error()` plus `abort_with_status` (gin's `AbortWithError`).
+    pub fn abort_with_error(&mut self, code: u16, err: impl std::fmt::Display) -> &mut Error {
+        self.abort_with_status(code);
+        self.error(err)
     }
 
     // ---- per-request keys ----------------------------------------------
@@ -249,6 +268,11 @@ impl<'e> Context<'e> {
     }
 
     // ---- response --------------------------------------------------------
+
+    /// The response headers, without committing a pending status.
+    pub fn writer_headers(&mut self) -> &mut http::HeaderMap {
+        self.w.header_mut()
+    }
 
     /// The response writer.
     pub fn writer(&mut self) -> &mut ResponseWriter {
@@ -304,19 +328,22 @@ impl<'e> Context<'e> {
             .await;
     }
 
-    /// Answer with `value` as JSON (gin's `c.JSON`); a value that cannot be
-    /// serialised becomes a 500.
+    /// Answer with `value` as JSON, bytes as Go's `json.Marshal` writes them (gin's `c.JSON`);
+    /// a value that cannot be serialised becomes a 500.
     pub async fn json<T: Serialize + ?Sized>(&mut self, code: u16, value: &T) {
-        match serde_json::to_vec(value) {
+        match crate::go_json::marshal(value) {
             Ok(body) => {
                 self.data(code, "application/json; charset=utf-8", &body)
                     .await
             }
-            Err(e) => {
-                self.errors.push(e.to_string());
-                self.abort_with_status(500);
-            }
+            Err(e) => self.render_failed(e),
         }
+    }
+
+    /// gin's `c.Render` failure path: a render error aborts with 500.
+    pub(crate) fn render_failed(&mut self, e: impl std::fmt::Display) {
+        self.error_typed(e, ErrorType::Render);
+        self.abort_with_status(500);
     }
 
     /// Redirect to `location` (gin's `c.Redirect`, via Go's `http.Redirect`).

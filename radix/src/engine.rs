@@ -16,6 +16,9 @@
 use http::{HeaderValue, Method, StatusCode};
 use servemux::{BoxFuture, Handler, Request, ResponseWriter};
 
+use std::sync::Arc;
+
+use crate::client_ip::{ClientIpConfig, TrustedProxies, TrustedProxyError};
 use crate::context::Context;
 use crate::error::InsertError;
 use crate::group::{join_paths, RouterGroup};
@@ -104,6 +107,23 @@ pub struct Engine {
     pub redirect_fixed_path: bool,
     /// Answer 405 (with `Allow`) when another method has the route. Default off.
     pub handle_method_not_allowed: bool,
+    /// Look routes up in the cleaned path (`//a/../b` finds `/b`). Default off.
+    pub remove_extra_slash: bool,
+    /// Look routes up in the path as sent (still percent-encoded) when it differs from the
+    /// decoded one, so `%2F` in a parameter is not a separator. Default off.
+    pub use_raw_path: bool,
+    /// With `use_raw_path`, percent-decode parameter values. Default on.
+    pub unescape_path_values: bool,
+    /// ClientIP's settings: `ForwardedByClientIP`, `RemoteIPHeaders`, `TrustedPlatform` and the
+    /// trusted proxies.
+    pub client_ip: ClientIpConfig,
+    /// What `secure_json` puts before a JSON array (gin's `SecureJsonPrefix`).
+    pub secure_json_prefix: String,
+    /// The largest multipart part (a file or a text field) accepted; 32 MiB by default, gin's
+    /// `MaxMultipartMemory` figure (there a memory threshold, here a hard cap per part).
+    pub max_multipart_field_bytes: u64,
+    /// Templates loaded by [`load_html_glob`](Self::load_html_glob).
+    pub(crate) templates: Option<Arc<minijinja::Environment<'static>>>,
 }
 
 impl Default for Engine {
@@ -133,6 +153,25 @@ impl Engine {
             redirect_trailing_slash: true,
             redirect_fixed_path: false,
             handle_method_not_allowed: false,
+            remove_extra_slash: false,
+            use_raw_path: false,
+            unescape_path_values: true,
+            client_ip: ClientIpConfig::default(),
+            secure_json_prefix: crate::render::SECURE_JSON_PREFIX.to_string(),
+            max_multipart_field_bytes: 32 << 20,
+            templates: None,
+        }
+    }
+
+    /// Trust only these proxies (IPs or CIDRs); an empty list trusts none (gin's
+    /// `SetTrustedProxies`). On a bad entry, as in gin, the entries before it are trusted and
+    /// the error is returned.
+    pub fn set_trusted_proxies(&mut self, proxies: &[&str]) -> Result<(), TrustedProxyError> {
+        let (nets, err) = TrustedProxies::parse_prefix(proxies);
+        self.client_ip.trusted_proxies = nets;
+        match err {
+            None => Ok(()),
+            Some(e) => Err(e),
         }
     }
 
@@ -254,14 +293,50 @@ impl Engine {
         Ok(())
     }
 
-    /// gin's `handleHTTPRequest`.
-    async fn dispatch(&self, w: &mut ResponseWriter, r: &mut Request) {
+    /// [`dispatch`](Self::dispatch) boxed, so that a handler can re-enter it (`handle_context`).
+    pub(crate) fn dispatch_boxed<'a>(
+        &'a self,
+        w: &'a mut ResponseWriter,
+        r: &'a mut Request,
+        path: Option<&'a str>,
+    ) -> BoxFuture<'a> {
+        Box::pin(self.dispatch(w, r, path))
+    }
+
+    /// The path routes are looked up in, and whether parameter values must be percent-decoded
+    /// (gin's `rPath` and `unescape`).
+    fn lookup_path(&self, r: &Request, path: Option<&str>) -> (String, bool) {
+        let mut unescape = false;
+        let mut p = match path {
+            Some(p) => p.to_string(),
+            None if self.use_raw_path && crate::raw_path::go_raw_path(r).is_some() => {
+                unescape = self.unescape_path_values;
+                r.raw_path().to_string()
+            }
+            None => r.path().to_string(),
+        };
+        if self.remove_extra_slash {
+            p = redirect::gin_clean_path(&p);
+        }
+        (p, unescape)
+    }
+
+    /// gin's `handleHTTPRequest`; `path` replaces the request's path (for `handle_context`).
+    async fn dispatch(&self, w: &mut ResponseWriter, r: &mut Request, path: Option<&str>) {
         let method = r.method().clone();
+        // The common case looks up the request path itself, and parameters are ranges of it.
+        let plain = path.is_none() && !self.use_raw_path && !self.remove_extra_slash;
+        let (owned_path, unescape) = if plain {
+            (String::new(), false)
+        } else {
+            self.lookup_path(r, path)
+        };
+        let owned = !plain && owned_path != r.path();
         if let Some((_, tree)) = self.trees.iter().find(|(m, _)| *m == method) {
             // Look up, then keep only what outlives the borrow of `r`: the
             // chain and full path (borrowed from the tree) and param offsets.
             let found = {
-                let path = r.path();
+                let path: &str = if owned { &owned_path } else { r.path() };
                 match tree.get(path) {
                     Ok(m) => {
                         let base = path.as_ptr() as usize;
@@ -272,30 +347,45 @@ impl Engine {
                                 let start = p.value.as_ptr() as usize - base;
                                 (p.key, start, start + p.value.len())
                             })
-                            .collect();
-                        Ok((m.value, params, m.full_path))
+                            .collect::<Vec<_>>();
+                        let values = owned.then(|| {
+                            m.params
+                                .iter()
+                                .map(|p| {
+                                    if unescape {
+                                        crate::raw_path::path_unescape(p.value)
+                                    } else {
+                                        p.value.to_string()
+                                    }
+                                })
+                                .collect()
+                        });
+                        Ok((m.value, params, m.full_path, values))
                     }
                     Err(nf) => Err(nf.tsr),
                 }
             };
             match found {
-                Ok((chain, params, full_path)) => {
-                    let mut c = Context::new(w, r, chain, params, full_path);
+                Ok((chain, params, full_path, values)) => {
+                    let mut c = Context::new(self, w, r, chain, params, full_path)
+                        .with_owned_params(values)
+                        .with_path_override(path.map(str::to_string));
                     c.next().await;
                     return;
                 }
                 Err(tsr) => {
-                    if method != Method::CONNECT && r.path() != "/" {
+                    let rpath = if owned { owned_path.as_str() } else { r.path() };
+                    if method != Method::CONNECT && rpath != "/" {
                         if tsr && self.redirect_trailing_slash {
-                            redirect_trailing_slash(w, r).await;
+                            redirect_trailing_slash(self, w, r).await;
                             return;
                         }
                         if self.redirect_fixed_path {
-                            let cleaned = redirect::clean_path(r.path());
-                            if let Some(fixed) = tree
-                                .find_case_insensitive_path(&cleaned, self.redirect_trailing_slash)
-                            {
-                                redirect_request(w, r, &fixed).await;
+                            let cleaned = redirect::gin_clean_path(r.path());
+                            // gin 1.8.1 passes `RedirectFixedPath` (true here) as the
+                            // trailing-slash switch of this look-up, not `RedirectTrailingSlash`.
+                            if let Some(fixed) = tree.find_case_insensitive_path(&cleaned, true) {
+                                redirect_request(self, w, r, &fixed).await;
                                 return;
                             }
                         }
@@ -305,10 +395,11 @@ impl Engine {
         }
 
         if self.handle_method_not_allowed {
+            let rpath = if owned { owned_path.as_str() } else { r.path() };
             let allowed: Vec<&str> = self
                 .trees
                 .iter()
-                .filter(|(m, t)| *m != method && t.get(r.path()).is_ok())
+                .filter(|(m, t)| *m != method && t.get(rpath).is_ok())
                 .map(|(m, _)| m.as_str())
                 .collect();
             if !allowed.is_empty() {
@@ -316,6 +407,7 @@ impl Engine {
                     w.header_mut().insert(http::header::ALLOW, v);
                 }
                 serve_error(
+                    self,
                     w,
                     r,
                     &self.all_no_method,
@@ -327,6 +419,7 @@ impl Engine {
             }
         }
         serve_error(
+            self,
             w,
             r,
             &self.all_no_route,
@@ -339,13 +432,14 @@ impl Engine {
 
 impl Handler for Engine {
     fn serve_http<'a>(&'a self, w: &'a mut ResponseWriter, r: &'a mut Request) -> BoxFuture<'a> {
-        Box::pin(self.dispatch(w, r))
+        Box::pin(self.dispatch(w, r, None))
     }
 }
 
 /// gin's `serveError`: run the 404/405 chain; if it wrote nothing and left the
 /// status alone, answer `code` with gin's plain-text body.
 async fn serve_error(
+    engine: &Engine,
     w: &mut ResponseWriter,
     r: &mut Request,
     chain: &[HandlerFunc],
@@ -353,7 +447,7 @@ async fn serve_error(
     body: &str,
 ) {
     {
-        let mut c = Context::new(w, r, chain, Vec::new(), "").with_default_status(code);
+        let mut c = Context::new(engine, w, r, chain, Vec::new(), "").with_default_status(code);
         c.next().await;
     }
     if w.bytes_written() > 0 {
@@ -375,7 +469,7 @@ async fn serve_error(
 
 /// gin's `redirectTrailingSlash`: add or remove the final `/` (honouring
 /// `X-Forwarded-Prefix`) and redirect.
-async fn redirect_trailing_slash(w: &mut ResponseWriter, r: &mut Request) {
+async fn redirect_trailing_slash(engine: &Engine, w: &mut ResponseWriter, r: &mut Request) {
     let mut p = r.path().to_string();
     if let Some(prefix) = r
         .headers()
@@ -392,11 +486,16 @@ async fn redirect_trailing_slash(w: &mut ResponseWriter, r: &mut Request) {
     } else {
         format!("{p}/")
     };
-    redirect_request(w, r, &new_path).await;
+    redirect_request(engine, w, r, &new_path).await;
 }
 
 /// gin's `redirectRequest`: 301 for GET, 307 for anything else.
-async fn redirect_request(w: &mut ResponseWriter, r: &mut Request, new_path: &str) {
+async fn redirect_request(
+    engine: &Engine,
+    w: &mut ResponseWriter,
+    r: &mut Request,
+    new_path: &str,
+) {
     let code = if r.method() == Method::GET {
         StatusCode::MOVED_PERMANENTLY
     } else {
@@ -404,6 +503,6 @@ async fn redirect_request(w: &mut ResponseWriter, r: &mut Request, new_path: &st
     };
     let url = redirect::location(new_path, r.raw_query());
     tracing::debug!(from = r.path(), to = %url, code = code.as_u16(), "redirecting request");
-    let mut c = Context::new(w, r, &[], Vec::new(), "");
+    let mut c = Context::new(engine, w, r, &[], Vec::new(), "");
     c.redirect(code.as_u16(), &url).await;
 }

@@ -1,7 +1,9 @@
 //! The two middleware of `gin.Default()`.
 //!
-//! - [`logger`]: one `tracing` event per request with method, path, status and
-//!   latency, emitted after the rest of the chain has run (it wraps `next()`).
+//! - [`logger`]: one `tracing` event per request with method, path, status,
+//!   latency and client IP, emitted after the rest of the chain has run (it wraps
+//!   `next()`); the private errors of the chain (`c.error(..)`) are printed in it
+//!   as gin's logger prints `c.Errors.ByType(ErrorTypePrivate)`.
 //! - [`recovery`]: runs the rest of the chain under `catch_unwind`; a panic is
 //!   logged and becomes a 500, and the connection (and server) keep serving.
 
@@ -10,6 +12,7 @@ use std::time::Instant;
 
 use futures_util::FutureExt;
 
+use crate::errors::{by_type, errors_string, ErrorType};
 use crate::handler::{handler, HandlerFunc};
 
 /// gin's `Logger()`, as a tracing event at INFO on target `radix::logger`.
@@ -22,12 +25,16 @@ pub fn logger() -> HandlerFunc {
             c.next().await;
             let status = c.writer().status().as_u16();
             let latency = start.elapsed();
+            let errors = errors_string(by_type(c.errors(), &[ErrorType::Private]));
+            let client_ip = c.client_ip();
             tracing::info!(
                 target: "radix::logger",
                 method = %method,
                 path = %path,
                 status,
                 latency_us = latency.as_micros() as u64,
+                client_ip = %client_ip,
+                errors = %errors.trim_end(),
                 "request"
             );
         })

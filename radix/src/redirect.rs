@@ -57,6 +57,20 @@ pub fn clean_path(p: &str) -> String {
     }
 }
 
+/// gin's own `cleanPath` (gin 1.8.1 `path.go`): [`clean_path`], but always rooted (`""` is
+/// `/`) and keeping a trailing slash the input had. `RemoveExtraSlash` and `RedirectFixedPath`
+/// use it; only the `X-Forwarded-Prefix` of a trailing-slash redirect goes through `path.Clean`.
+pub fn gin_clean_path(p: &str) -> String {
+    if p.is_empty() {
+        return "/".into();
+    }
+    let mut out = clean_path(&format!("/{}", p.trim_start_matches('/')));
+    if p.ends_with('/') && out != "/" {
+        out.push('/');
+    }
+    out
+}
+
 /// The `Location` Go's `http.Redirect` sends for a new request path.
 pub fn location(new_path: &str, raw_query: &str) -> String {
     let escaped = utf8_percent_encode(new_path, PATH).to_string();

@@ -27,10 +27,12 @@ use crate::group::{join_paths, RouterGroup};
 use crate::handler::{handler, HandlerFunc};
 
 impl Context<'_> {
-    /// Replies with the file at `path` (gin's `c.File`, Go's `http.ServeFile`).
-    pub async fn file(&mut self, path: &str) {
+    /// Replies with the file at `path` (gin's `c.File`, Go's `http.ServeFile`: content type,
+    /// conditionals, single and multipart ranges, directory redirects).
+    pub async fn file(&mut self, path: impl AsRef<std::path::Path>) {
+        let path = path.as_ref().to_string_lossy().into_owned();
         let (w, r) = self.writer_and_request();
-        serve_file(w, r, path).await;
+        serve_file(w, r, &path).await;
     }
 }
 
@@ -72,7 +74,7 @@ impl RouterGroup<'_> {
         let path: Arc<str> = path.into().to_string_lossy().into();
         let h = handler(move |c| {
             let path = path.clone();
-            Box::pin(async move { c.file(&path).await })
+            Box::pin(async move { c.file(&*path).await })
         });
         self.handle_chain("GET", relative, vec![h.clone()])?;
         self.handle_chain("HEAD", relative, vec![h])

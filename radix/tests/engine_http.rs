@@ -194,7 +194,7 @@ async fn recovery_turns_panics_into_500_and_keeps_serving() {
     srv.stop().await;
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, validator::Validate)]
 struct Login {
     user: String,
     password: String,

@@ -1,0 +1,224 @@
+//! A JSON bind + render round trip: radix's `bind_json` (decode, then the `validator` rules) and
+//! `json` on servemux, beside axum 0.8's `Json` extractor and `Json` response on hyper, with the
+//! same type, the same rules checked in the axum handler, and the same client.
+//!
+//! Each iteration is one keep-alive POST exchange. After criterion's figures a paired run lets
+//! the two servers take turns round by round (who goes first swaps every round) and prints the
+//! median of the per-round ratios, the figure to trust on a shared 2-core machine.
+//!
+//! Run: `cargo bench -p radix --bench bind_render` (`RADIX_PAIRED_ROUNDS` sets the rounds).
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+use validator::Validate;
+
+#[derive(Deserialize, Serialize, Validate)]
+struct Login {
+    #[validate(length(min = 3))]
+    user: String,
+    #[validate(length(min = 1))]
+    password: String,
+    #[validate(range(min = 0, max = 150))]
+    age: u32,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Welcome {
+    user: String,
+    age: u32,
+    tags: usize,
+    ok: bool,
+}
+
+const BODY: &str = r#"{"user":"ann","password":"secret","age":30,"tags":["a","b","c"]}"#;
+
+fn request_bytes() -> Vec<u8> {
+    format!(
+        "POST /login HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{BODY}",
+        BODY.len()
+    )
+    .into_bytes()
+}
+
+async fn start_radix() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut e = radix::Engine::new();
+    e.post("/login", |c| {
+        Box::pin(async move {
+            if let Ok(l) = c.bind_json::<Login>().await {
+                let w = Welcome {
+                    tags: l.tags.len(),
+                    user: l.user,
+                    age: l.age,
+                    ok: true,
+                };
+                c.json(200, &w).await;
+            }
+        })
+    })
+    .unwrap();
+    let server = servemux::Server::new(e);
+    tokio::spawn(async move { server.serve(listener).await });
+    addr
+}
+
+async fn axum_login(
+    axum::Json(l): axum::Json<Login>,
+) -> Result<axum::Json<Welcome>, axum::http::StatusCode> {
+    l.validate()
+        .map_err(|_| axum::http::StatusCode::BAD_REQUEST)?;
+    Ok(axum::Json(Welcome {
+        tags: l.tags.len(),
+        user: l.user,
+        age: l.age,
+        ok: true,
+    }))
+}
+
+async fn start_axum() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route("/login", axum::routing::post(axum_login));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+struct Client {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    request: Vec<u8>,
+}
+
+impl Client {
+    async fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Client {
+            stream,
+            buf: Vec::with_capacity(4096),
+            request: request_bytes(),
+        }
+    }
+
+    async fn exchange(&mut self) {
+        self.stream.write_all(&self.request).await.unwrap();
+        loop {
+            if let Some(len) = complete_response(&self.buf) {
+                self.buf.drain(..len);
+                return;
+            }
+            let n = self.stream.read_buf(&mut self.buf).await.unwrap();
+            assert!(n > 0, "server closed the connection");
+        }
+    }
+}
+
+/// Length of the first complete 200 response in `buf`, if complete.
+fn complete_response(buf: &[u8]) -> Option<usize> {
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut resp = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
+        return None;
+    };
+    assert_eq!(resp.code, Some(200));
+    let len: usize = resp
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
+        .expect("content-length");
+    (buf.len() >= head + len).then_some(head + len)
+}
+
+async fn run(addr: SocketAddr, conns: usize, iters: u64) -> Duration {
+    let mut clients = Vec::with_capacity(conns);
+    for _ in 0..conns {
+        clients.push(Client::connect(addr).await);
+    }
+    let per_conn = iters.div_ceil(conns as u64);
+    let start = Instant::now();
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| {
+            tokio::spawn(async move {
+                for _ in 0..per_conn {
+                    c.exchange().await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    start.elapsed()
+}
+
+fn bind_render(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let ours = rt.block_on(start_radix());
+    let axum = rt.block_on(start_axum());
+    let mut group = c.benchmark_group("json_bind_render");
+    group.throughput(Throughput::Elements(1));
+    for conns in [1usize, 16] {
+        for (name, addr) in [("radix", ours), ("axum", axum)] {
+            group.bench_with_input(BenchmarkId::new(name, conns), &conns, |b, &conns| {
+                b.to_async(&rt).iter_custom(|iters| run(addr, conns, iters));
+            });
+        }
+    }
+    group.finish();
+    for conns in [1usize, 16] {
+        rt.block_on(paired(conns, ours, axum));
+    }
+}
+
+/// Turn-taking comparison, as in `servemux/benches/server.rs`: the median of per-round ratios.
+async fn paired(conns: usize, ours: SocketAddr, axum: SocketAddr) {
+    let rounds = std::env::var("RADIX_PAIRED_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60usize);
+    let per_round = 1_000u64;
+    let mut t_ours = Vec::with_capacity(rounds);
+    let mut t_axum = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        for turn in 0..2 {
+            if (turn + round) % 2 == 0 {
+                t_ours.push(run(ours, conns, per_round).await / per_round as u32);
+            } else {
+                t_axum.push(run(axum, conns, per_round).await / per_round as u32);
+            }
+        }
+    }
+    let mut ratios: Vec<f64> = t_ours
+        .iter()
+        .zip(&t_axum)
+        .map(|(o, a)| o.as_secs_f64() / a.as_secs_f64())
+        .collect();
+    ratios.sort_unstable_by(f64::total_cmp);
+    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    let median = |v: &mut Vec<Duration>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let (o, a) = (median(&mut t_ours), median(&mut t_axum));
+    println!(
+        "paired json bind+render, {conns} connection(s), {rounds} rounds: median per request \
+         radix {o:.2?} axum {a:.2?}; ratio radix/axum per round: median {:.3} (quartiles {:.3}-{:.3})",
+        quantile(0.5),
+        quantile(0.25),
+        quantile(0.75),
+    );
+}
+
+criterion_group!(benches, bind_render);
+criterion_main!(benches);

