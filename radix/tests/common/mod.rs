@@ -1,3 +1,4 @@
 pub mod gin_cases;
+pub mod go;
 pub mod http;
 pub mod rng;
