@@ -181,6 +181,7 @@ pub(crate) async fn serve_conn(
 // ANCHOR: finish
 async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: SocketAddr) -> bool {
     let body = req.wire_body_mut();
+    let committed = w.is_committed();
     if let Some(e) = body.error() {
         tracing::debug!(%remote, error = %e, "request body failed");
         match e.status() {
@@ -189,12 +190,13 @@ async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: Socke
             None if !w.wrote_header() => return true,
             _ => w.close_after_response(),
         }
-    } else if !w.is_committed() && !body.discard_rest(MAX_POST_HANDLER_READ).await {
+    } else if !committed && !body.discard_rest(MAX_POST_HANDLER_READ).await {
         // Before the head goes out, so that it can say `Connection: close`.
         w.close_after_response();
     }
     let mut close = w.finish();
-    if !close && !body.discard_rest(MAX_POST_HANDLER_READ).await {
+    // A head the handler already sent could not say it; the rest is dropped after it instead.
+    if committed && !close && !body.discard_rest(MAX_POST_HANDLER_READ).await {
         close = true;
     }
     tracing::debug!(
