@@ -101,6 +101,10 @@ struct Table {
     tree: Node,
     index: Index,
     routes: Vec<Route>,
+    /// `depths[n]`: some pattern has `n` segments. Only such a pattern can match a cleaned path
+    /// with `n` slashes exactly, so the trailing-slash redirect's second lookup is skipped for
+    /// every other depth (Go always makes it).
+    depths: Vec<bool>,
 }
 
 /// What a lookup found, before it is turned into a handler.
@@ -226,6 +230,11 @@ impl PatternMux {
         let pattern = Arc::new(pattern);
         t.tree.add(pattern.clone(), id);
         t.index.add(&pattern, id);
+        let depth = pattern.segments().len();
+        if t.depths.len() <= depth {
+            t.depths.resize(depth + 1, false);
+        }
+        t.depths[depth] = true;
         t.routes.push(Route {
             text: pattern.text_arc().clone(),
             names: pattern.wildcard_names().map(str::to_owned).collect(),
@@ -362,7 +371,12 @@ impl Table {
         let mut matches = Vec::new();
         let leaf = self.tree.find(host, method, path, &mut matches);
         let exact = leaf.is_some_and(|l| exact_match(&l.pattern, path));
-        if !exact && query.is_some() && !path.ends_with('/') && !path.is_empty() {
+        if !exact
+            && query.is_some()
+            && !path.ends_with('/')
+            && !path.is_empty()
+            && self.has_depth(path.bytes().filter(|&b| b == b'/').count() + 1)
+        {
             let with_slash = format!("{path}/");
             let mut scratch = Vec::new();
             let leaf2 = self.tree.find(host, method, &with_slash, &mut scratch);
@@ -373,6 +387,11 @@ impl Table {
         Ok(leaf.map(|l| Outcome::Route(l.id, matches.into_iter().map(Cow::into_owned).collect())))
     }
     // ANCHOR_END: match_or_redirect
+
+    /// Whether some pattern has `n` segments (see `depths`).
+    fn has_depth(&self, n: usize) -> bool {
+        self.depths.get(n).copied().unwrap_or(false)
+    }
 
     /// The pattern that matches `path` (for a redirect's reported pattern).
     fn pattern_of(&self, host: &str, method: &str, path: &str) -> String {
@@ -429,9 +448,26 @@ fn escaped_path(r: &Request) -> Cow<'_, str> {
 
 /// Go's `validEncoded(s, encodePath)`: every byte is one a path may carry unescaped, or `%`.
 fn valid_encoded(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_.~$&+,/:;=@!'()*[]%".contains(&b))
+    s.bytes().all(|b| PATH_BYTE[b as usize])
 }
+
+/// The bytes `valid_encoded` lets through, one lookup per byte of every request's path.
+static PATH_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let extra = b"-_.~$&+,/:;=@!'()*[]%";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Go's `urlFromEscaped(escaped, query).String()`: the redirect target.
 fn url_from_escaped(escaped: &str, query: &str) -> String {
