@@ -126,7 +126,7 @@ pub(crate) async fn serve_conn(
             }) => {
                 w.send_error(e.status, e.reason);
                 // Boxed: its drain buffer would otherwise be in every connection's future.
-                return Box::pin(close_after_error(w, io)).await;
+                return Box::pin(close_and_linger(w, io)).await;
             }
             Err(Refusal { answer: None, .. }) => return,
         };
@@ -162,12 +162,15 @@ pub(crate) async fn serve_conn(
 
         // 4. Take the read side back; close, or loop for the next request (its bytes may
         // already be in the buffer).
+        let unread = req.wire_body_mut().left_unread();
         let Some(back) = req.wire_body_mut().take_io() else {
             return;
         };
         io = back;
         req.recycle_into(&mut spare);
-        if close {
+        if close && unread {
+            return Box::pin(close_and_linger(w, io)).await;
+        } else if close {
             let _ = w.flush_wire().await;
             return;
         }
@@ -195,8 +198,9 @@ async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: Socke
         w.close_after_response();
     }
     let mut close = w.finish();
-    // A head the handler already sent could not say it; the rest is dropped after it instead.
-    if committed && !close && !body.discard_rest(MAX_POST_HANDLER_READ).await {
+    // A head the handler already sent could not say it; the rest is dropped after it instead
+    // (also before a close, as Go's `body.Close` does: unread bytes at close cost a reset).
+    if committed && !body.discard_rest(MAX_POST_HANDLER_READ).await {
         close = true;
     }
     tracing::debug!(
@@ -210,9 +214,12 @@ async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: Socke
 }
 // ANCHOR_END: finish
 
-/// Sends the error response, stops writing, and drains what the client still sends for a moment
-/// (Go's `closeWriteAndWait`), so the client sees our answer rather than a reset.
-async fn close_after_error(mut w: ResponseWriter, mut io: ConnIo) {
+/// Sends the response, stops writing, and drains what the client still sends for a moment (Go's
+/// `closeWriteAndWait`), so the client sees our answer rather than a reset: closing a socket
+/// with unread bytes makes the kernel send RST, and a client that receives it may lose the
+/// response it had not read yet. Used after a refused request and when a connection closes
+/// with part of its request body unread.
+async fn close_and_linger(mut w: ResponseWriter, mut io: ConnIo) {
     if w.flush_wire().await.is_err() {
         return;
     }

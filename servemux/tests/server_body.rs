@@ -179,6 +179,95 @@ async fn an_unread_rest_within_256_kib_is_dropped_and_the_connection_kept() {
     assert_eq!((second.status, second.body_str()), (200, ""));
 }
 
+/// Reads one body byte, then sends its whole answer at once (committed before it returns) and
+/// leaves the rest of the body unread.
+fn answer_early() -> impl Handler {
+    handler_fn(|w, r| {
+        Box::pin(async move {
+            let mut one = [0u8; 1];
+            let _ = r.body_mut().read_exact(&mut one).await;
+            let _ = w.write(&vec![b'r'; 32 * 1024]).await;
+            let _ = w.flush().await;
+        })
+    })
+}
+
+/// The response reached the client whole: status line, then exactly 32 KiB of `r`.
+fn assert_whole_answer(out: &[u8]) {
+    let text = String::from_utf8_lossy(out);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text:.200}");
+    let body = &out[out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+    // Chunked (the handler flushed): one 32 KiB chunk, then the last chunk.
+    assert!(
+        body.starts_with(b"8000\r\n"),
+        "{:?}",
+        &body[..body.len().min(20)]
+    );
+    assert_eq!(body.iter().filter(|&&b| b == b'r').count(), 32 * 1024);
+    assert!(body.ends_with(b"\r\n0\r\n\r\n"));
+}
+
+#[tokio::test]
+async fn a_close_after_a_committed_answer_drops_the_unread_body_first() {
+    // Closing a socket with unread bytes makes the kernel reset the connection, and a reset can
+    // destroy a response the client has not read yet. The client asked to close; the handler
+    // answered after one byte of a 64 KiB body, which is all on its way.
+    let srv = start(answer_early(), Config::default()).await;
+    for _ in 0..20 {
+        let mut s = TcpStream::connect(srv.addr).await.unwrap();
+        let len = 64 * 1024;
+        let head = format!(
+            "POST /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: {len}\r\n\r\n"
+        );
+        let mut req = head.into_bytes();
+        req.extend(std::iter::repeat_n(b'b', len));
+        s.write_all(&req).await.unwrap();
+        let mut out = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+        read.expect("closed within 5 s").expect("no reset");
+        assert_whole_answer(&out);
+    }
+}
+
+#[tokio::test]
+async fn a_body_too_large_to_drop_closes_after_a_linger() {
+    // 1 MiB left unread is more than the server drops (256 KiB): it closes, but first stops
+    // writing and drains for a moment (Go's closeWriteAndWait), so the answer arrives whole
+    // while the client is still sending.
+    let srv = start(answer_early(), Config::default()).await;
+    let s = TcpStream::connect(srv.addr).await.unwrap();
+    let (mut rd, mut wr) = s.into_split();
+    let len = 1024 * 1024;
+    let writer = tokio::spawn(async move {
+        let head = format!("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: {len}\r\n\r\n");
+        wr.write_all(head.as_bytes()).await.unwrap();
+        // The server may stop reading and close: a failed write ends the upload.
+        let piece = vec![b'b'; 16 * 1024];
+        for _ in 0..len / piece.len() {
+            if wr.write_all(&piece).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    // Read until the end of the answer or the end of the stream; a reset after the answer
+    // arrived is allowed (the client kept sending after the server's linger).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !out.ends_with(b"\r\n0\r\n\r\n") {
+        match tokio::time::timeout_at(deadline, rd.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => out.extend_from_slice(&chunk[..n]),
+            other => panic!("answer cut after {} bytes: {other:?}", out.len()),
+        }
+    }
+    assert_whole_answer(&out);
+    // The head went out before the server knew it would close, so it cannot say so: the
+    // connection just ends (an end of stream, or a reset once the client's bytes go unread).
+    let end = tokio::time::timeout_at(deadline, rd.read(&mut chunk)).await;
+    assert!(matches!(end, Ok(Ok(0)) | Ok(Err(_))), "{end:?}");
+    writer.abort();
+}
+
 /// `/short`: declares 10 bytes, writes 5. `/short-flushed`: the same with a flush between.
 /// `/over`: declares 10, tries 20 (refused), then writes 10. `/over-only`: only the refused 20.
 fn framing() -> impl Handler {
