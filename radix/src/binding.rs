@@ -124,27 +124,49 @@ impl Binding {
     }
 }
 
-/// Decode form pairs into `T`. gin fills a slice field with every value of its key and a scalar
-/// field with the first; `serde_html_form` does the first but refuses a repeated key for a
-/// scalar, so a failed decode is tried again with only the first value of each key.
+/// Decode form pairs into `T`, as gin's form mapping fills a struct (gin 1.8.1
+/// `binding/form_mapping.go`):
+/// - a slice field takes every value of its key and a scalar field the first; `serde_html_form`
+///   refuses a repeated key for a scalar, so a failed decode is tried with the first values only;
+/// - an empty value for a number or a bool is that type's zero (`setIntField` and its siblings
+///   read `""` as `"0"` or `"false"`), where serde refuses to parse `""`: a decode that still
+///   fails is tried without the empty values, so such a field falls back to its
+///   `#[serde(default)]`, which is the same zero. (A string field with `#[serde(default)]` is
+///   `""` either way.)
+///
+/// The first error is the one reported when every try fails.
 fn decode_form<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, BindError> {
     let encode = |pairs: &mut dyn Iterator<Item = &(String, String)>| {
         form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish()
     };
+    let firsts = |pairs: &mut dyn Iterator<Item = &(String, String)>| {
+        let mut seen = std::collections::HashSet::new();
+        encode(&mut pairs.filter(|(k, _)| seen.insert(k.as_str())))
+    };
     let all = encode(&mut pairs.iter());
-    match serde_html_form::from_str(&all) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let mut seen = std::collections::HashSet::new();
-            let firsts = encode(&mut pairs.iter().filter(|(k, _)| seen.insert(k.as_str())));
-            if firsts == all {
-                return Err(BindError::Form(e));
-            }
-            serde_html_form::from_str(&firsts).map_err(|_| BindError::Form(e))
+    let first_error = match serde_html_form::from_str(&all) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let non_empty = || pairs.iter().filter(|(_, v)| !v.is_empty());
+    let retries = [
+        firsts(&mut pairs.iter()),
+        encode(&mut non_empty()),
+        firsts(&mut non_empty()),
+    ];
+    let mut tried = vec![all];
+    for form in retries {
+        if tried.contains(&form) {
+            continue;
         }
+        if let Ok(v) = serde_html_form::from_str(&form) {
+            return Ok(v);
+        }
+        tried.push(form);
     }
+    Err(BindError::Form(first_error))
 }
 
 fn short_type_name<T>() -> &'static str {

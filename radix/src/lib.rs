@@ -37,6 +37,7 @@ mod cookie;
 mod errors;
 mod form;
 pub mod go_json;
+mod go_xml;
 mod multipart;
 mod raw_path;
 mod render;

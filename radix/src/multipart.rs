@@ -88,9 +88,23 @@ impl std::error::Error for MultipartError {}
 
 async fn read_parts(mut mp: multer::Multipart<'_>) -> Result<MultipartForm, MultipartError> {
     let mut form = MultipartForm::default();
-    while let Some(mut field) = mp.next_field().await.map_err(MultipartError::Parse)? {
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // A body that ends inside a part's header lines ends the form, keeping the parts
+            // before it: Go's header reader reports that end as `io.EOF`, which `ReadForm`
+            // takes for the end of the parts.
+            Err(multer::Error::IncompleteHeaders) => break,
+            Err(e) => return Err(MultipartError::Parse(e)),
+        };
+        // Go's `ReadForm`: a part without a form name is skipped, and a part whose file name is
+        // missing or empty is a text value.
         let name = field.name().unwrap_or("").to_string();
-        match field.file_name().map(str::to_string) {
+        if name.is_empty() {
+            continue;
+        }
+        match field.file_name().filter(|f| !f.is_empty()).map(base_name) {
             None => {
                 let text = field.text().await.map_err(MultipartError::Parse)?;
                 form.values.push((name, text));
@@ -119,6 +133,16 @@ async fn read_parts(mut mp: multer::Multipart<'_>) -> Result<MultipartForm, Mult
         }
     }
     Ok(form)
+}
+
+/// Go's `Part.FileName`: the last element of the client's file name (RFC 7578 section 4.2: the
+/// directory part must not be used), as `filepath.Base` finds it on Unix.
+fn base_name(filename: &str) -> String {
+    let trimmed = filename.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/".to_string();
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_string()
 }
 
 impl Context<'_> {
@@ -181,5 +205,27 @@ impl Context<'_> {
             .await
             .map(|_| ())
             .map_err(MultipartError::Io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_name;
+
+    #[test]
+    fn file_names_lose_their_directories_as_filepath_base_does() {
+        // Go 1.19 `filepath.Base` on Unix for each input.
+        for (name, want) in [
+            ("a.txt", "a.txt"),
+            ("dir/b.txt", "b.txt"),
+            ("../up.txt", "up.txt"),
+            ("dir/", "dir"),
+            ("/", "/"),
+            ("//", "/"),
+            ("..", ".."),
+            ("a\\b", "a\\b"),
+        ] {
+            assert_eq!(base_name(name), want, "{name:?}");
+        }
     }
 }

@@ -58,14 +58,7 @@ impl Context<'_> {
     /// `value` as XML (gin's `c.XML`, Go's `xml.Encoder`): a struct is an element named after
     /// the type, each field a child element.
     pub async fn xml<T: Serialize>(&mut self, code: u16, value: &T) {
-        let mut out = String::new();
-        let body = {
-            let mut ser = quick_xml::se::Serializer::new(&mut out);
-            // Go writes `<Name></Name>` for an empty value, never `<Name/>`.
-            ser.expand_empty_elements(true);
-            value.serialize(ser).map(|_| ())
-        }
-        .map(|()| out.into_bytes());
+        let body = crate::go_xml::marshal(value);
         self.render_bytes(code, XML_CONTENT_TYPE, body).await;
     }
 

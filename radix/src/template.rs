@@ -43,6 +43,7 @@ impl Engine {
         let mut env = minijinja::Environment::new();
         // Go's templates keep a file's final newline; Jinja's default drops it.
         env.set_keep_trailing_newline(true);
+        env.set_formatter(go_html_formatter);
         let mut any = false;
         for entry in glob::glob(pattern).map_err(TemplateError::Pattern)? {
             let Ok(path) = entry else { continue };
@@ -85,5 +86,82 @@ impl Context<'_> {
             }
             Err(e) => self.render_failed(e),
         }
+    }
+}
+
+// ANCHOR: go_escape
+/// Writes a value as Go's `html/template` does in text: HTML-escaped by Go's table (`&#34;` and
+/// `&#39;` for the quotes, `&#43;` for `+`, U+FFFD for NUL; Go 1.19 `html/template/html.go`,
+/// `htmlReplacementTable`) where minijinja's own escaping writes `&quot;`, `&#x27;` and `&#x2f;`,
+/// and booleans as Go prints them (`true`, not Python's `True`). Go escapes by context (URLs,
+/// scripts and styles each have their own rules); this keeps to the text and quoted-attribute
+/// rule, the one a template's `{{.}}` between tags gets.
+fn go_html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    use minijinja::value::ValueKind;
+    if state.auto_escape() != minijinja::AutoEscape::Html || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    match value.kind() {
+        ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" })?,
+        ValueKind::Undefined | ValueKind::None | ValueKind::Number => {
+            return minijinja::escape_formatter(out, state, value)
+        }
+        _ => match value.as_str() {
+            Some(s) => out.write_str(&go_html_escape(s))?,
+            None => out.write_str(&go_html_escape(&value.to_string()))?,
+        },
+    }
+    Ok(())
+}
+
+/// Go's `htmlEscaper` for text: `"`, `&`, `'`, `+`, `<`, `>` and NUL.
+pub(crate) fn go_html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\0' => out.push('\u{FFFD}'),
+            '"' => out.push_str("&#34;"),
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&#39;"),
+            '+' => out.push_str("&#43;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+// ANCHOR_END: go_escape
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_by_go_table() {
+        let mut env = minijinja::Environment::new();
+        env.set_formatter(go_html_formatter);
+        env.add_template(
+            "t.html",
+            "<p title=\"{{ s }}\">{{ s }} {{ b }} {{ n }} {{ raw|safe }}</p>",
+        )
+        .unwrap();
+        let got = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! {
+                s => "a\"b'c+d<e>&f/g\0", b => true, n => 7, raw => "<i>"
+            })
+            .unwrap();
+        // Go 1.19 html/template with {{.s}} {{.b}} {{.n}} and a template.HTML for raw.
+        assert_eq!(
+            got,
+            "<p title=\"a&#34;b&#39;c&#43;d&lt;e&gt;&amp;f/g\u{FFFD}\">\
+             a&#34;b&#39;c&#43;d&lt;e&gt;&amp;f/g\u{FFFD} true 7 <i></p>"
+        );
     }
 }

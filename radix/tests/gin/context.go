@@ -1,5 +1,6 @@
 // gin 1.8.1 serving the Context features of tests/context_differential.rs: binding and
-// validation, cookies, ClientIP, each render, File, SSE, HTML templates, BasicAuth, and the
+// validation, cookies, ClientIP, each render, File, SSE, HTML templates, BasicAuth, multipart
+// uploads, and the
 // RemoveExtraSlash / UseRawPath options. The Rust side builds the same handlers on radix.
 //
 //	gin_context MODE FILES_DIR TEMPLATE_GLOB ADDR
@@ -164,6 +165,22 @@ func build(mode, files, templates string) *gin.Engine {
 	})
 	e.GET("/a/b", func(c *gin.Context) {
 		c.String(200, "ab")
+	})
+	e.POST("/upload", func(c *gin.Context) {
+		f, err := c.FormFile("file")
+		if err != nil {
+			c.String(400, "no file")
+			return
+		}
+		src, err := f.Open()
+		if err != nil {
+			c.String(500, "open")
+			return
+		}
+		defer src.Close()
+		data, _ := io.ReadAll(src)
+		c.String(200, "%s %d note=%s tags=%s\n%s", f.Filename, f.Size,
+			c.DefaultPostForm("note", "-"), strings.Join(c.PostFormArray("tag"), ","), data)
 	})
 	return e
 }
