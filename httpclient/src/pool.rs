@@ -5,8 +5,10 @@
 //! `MaxConnsPerHost`, a count of connections per key and a queue of requests waiting for one.
 //! Ours is the same idea in three pieces:
 //!
-//! - A [`Slot`] per route (direct `host:port`, or a forwarding proxy): its idle stack, the number of open connections, and a `Notify` that
-//!   wakes a waiter when a connection comes back idle or closes.
+//! - A [`Slot`] per route — scheme, `host:port`, and how it is reached (directly, through a
+//!   forwarding proxy, or through a proxy's `CONNECT` tunnel), the fields of Go's
+//!   `connectMethodKey` — with its idle stack, the number of open connections, and a `Notify`
+//!   that wakes a waiter when a connection comes back idle or closes.
 //! - A [`Lease`] inside every connection: dropping the connection (closing it) drops the lease,
 //!   which gives its place back and wakes one waiter — so the count can never leak, whichever
 //!   way a connection dies (error, `Connection: close`, a stream dropped half read).
@@ -26,27 +28,44 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use crate::conn::Conn;
+use crate::url::Scheme;
 
 /// How a route reaches its server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Via {
+pub(crate) enum Via<'a> {
     /// Straight to `host:port`.
     Direct,
-    /// To a forwarding proxy at `host:port` (absolute-form requests, any http target).
-    /// (CONNECT tunnels are handed to the caller, never pooled: they get no route of their own.)
-    Proxy,
+    /// To a forwarding proxy at `host:port` (absolute-form requests, any http target: Go keys
+    /// these by the proxy alone, and so do we).
+    Forward,
+    /// To `host:port` (an https target) inside a `CONNECT` tunnel through the proxy at
+    /// `proxy_host:proxy_port`: the TLS session is with the target, so the target is the key,
+    /// but the same target reached directly is another route.
+    Tunnel {
+        proxy_host: &'a str,
+        proxy_port: u16,
+    },
 }
 
+// ANCHOR: key
 /// A route as looked up: borrowed, so a lookup allocates nothing.
+///
+/// The scheme is part of it: `http://h:8443` and `https://h:8443` dial the same address, but
+/// one connection speaks plain HTTP and the other TLS with a certificate verified for `h` —
+/// handing either out for the other would send plaintext where TLS was asked for, or TLS bytes
+/// to a plain server.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Key<'a> {
+    pub scheme: Scheme,
     pub host: &'a str,
     pub port: u16,
-    pub via: Via,
+    pub via: Via<'a>,
 }
+// ANCHOR_END: key
 
 #[derive(Debug)]
 struct OwnedKey {
+    scheme: Scheme,
     host: Box<str>,
     port: u16,
     via: OwnedVia,
@@ -55,17 +74,45 @@ struct OwnedKey {
 #[derive(Debug)]
 enum OwnedVia {
     Direct,
-    Proxy,
+    Forward,
+    Tunnel { host: Box<str>, port: u16 },
 }
 
 impl OwnedKey {
+    fn new(k: &Key<'_>) -> OwnedKey {
+        OwnedKey {
+            scheme: k.scheme,
+            host: k.host.into(),
+            port: k.port,
+            via: match k.via {
+                Via::Direct => OwnedVia::Direct,
+                Via::Forward => OwnedVia::Forward,
+                Via::Tunnel {
+                    proxy_host,
+                    proxy_port,
+                } => OwnedVia::Tunnel {
+                    host: proxy_host.into(),
+                    port: proxy_port,
+                },
+            },
+        }
+    }
+
     fn matches(&self, k: &Key<'_>) -> bool {
         self.port == k.port
+            && self.scheme == k.scheme
             && self.host.eq_ignore_ascii_case(k.host)
-            && matches!(
-                (&self.via, k.via),
-                (OwnedVia::Direct, Via::Direct) | (OwnedVia::Proxy, Via::Proxy)
-            )
+            && match (&self.via, k.via) {
+                (OwnedVia::Direct, Via::Direct) | (OwnedVia::Forward, Via::Forward) => true,
+                (
+                    OwnedVia::Tunnel { host, port },
+                    Via::Tunnel {
+                        proxy_host,
+                        proxy_port,
+                    },
+                ) => *port == proxy_port && host.eq_ignore_ascii_case(proxy_host),
+                _ => false,
+            }
     }
 }
 
@@ -167,14 +214,7 @@ impl Pool {
             return Arc::clone(s);
         }
         let slot = Arc::new(Slot {
-            key: OwnedKey {
-                host: key.host.into(),
-                port: key.port,
-                via: match key.via {
-                    Via::Direct => OwnedVia::Direct,
-                    Via::Proxy => OwnedVia::Proxy,
-                },
-            },
+            key: OwnedKey::new(key),
             idle: Mutex::new(Vec::with_capacity(self.max_idle_per_host.min(16))),
             open: AtomicUsize::new(0),
             waiting: AtomicUsize::new(0),
@@ -225,7 +265,7 @@ impl Pool {
 
     fn take_idle(&self, slot: &Slot) -> Option<Conn> {
         let mut idle = lock(&slot.idle);
-        while let Some(conn) = idle.pop() {
+        while let Some(mut conn) = idle.pop() {
             if conn.idle_since.elapsed() > self.idle_timeout {
                 // Everything below is older still.
                 idle.clear();
