@@ -52,6 +52,7 @@ pub(crate) async fn dial(
 // ANCHOR_END: dial
 
 impl Socket {
+    // ANCHOR: probe
     /// Cheap liveness check before reusing an idle connection: if the stream has something to
     /// say now, the server either closed it or sent bytes nobody asked for — unusable either way.
     ///
@@ -75,6 +76,7 @@ impl Socket {
             }
         }
     }
+    // ANCHOR_END: probe
 }
 
 impl AsyncRead for Socket {

@@ -204,7 +204,7 @@ fn from_rustls(err: &rustls::Error, host: &str) -> TlsError {
             },
             CertificateError::NotValidForNameContext { presented, .. } => TlsError::WrongHost {
                 expected: host.to_owned(),
-                presented: presented.clone(),
+                presented: presented.iter().map(|n| plain_name(n)).collect(),
             },
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
                 TlsError::Expired
@@ -225,3 +225,17 @@ fn from_rustls(err: &rustls::Error, host: &str) -> TlsError {
     }
 }
 // ANCHOR_END: classify
+
+/// webpki lists the certificate's names in `Debug` form (`DnsName("example.com")`,
+/// `IpAddress(10.0.0.1)`); a person wants the name itself.
+fn plain_name(presented: &str) -> String {
+    let inner = presented
+        .strip_prefix("DnsName(\"")
+        .and_then(|rest| rest.strip_suffix("\")"))
+        .or_else(|| {
+            presented
+                .strip_prefix("IpAddress(")
+                .and_then(|rest| rest.strip_suffix(')'))
+        });
+    inner.unwrap_or(presented).to_owned()
+}
