@@ -285,6 +285,27 @@ async fn many_sequential_requests_cost_one_handshake() {
 }
 
 #[tokio::test]
+async fn a_new_connection_to_the_same_host_resumes_the_session() {
+    let ca = Ca::new("test CA");
+    let config = certs::server_config(ca.leaf(&["localhost"]));
+    let server = TestServer::start_tls(config, |_| ok("again")).await;
+    // Keep-alive off: every request is a new connection, and so a new handshake.
+    let client = Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .add_root_certificate(ca.der())
+        .unwrap()
+        .build();
+    for _ in 0..3 {
+        let resp = client.get(server.localhost_url("/")).send().await.unwrap();
+        assert_eq!(resp.text(), "again");
+    }
+    assert_eq!(server.accepted(), 3);
+    let resumed: Vec<bool> = server.handshakes().iter().map(|h| h.resumed).collect();
+    assert_eq!(resumed, [false, true, true]);
+}
+
+#[tokio::test]
 async fn plain_and_tls_connections_to_the_same_port_never_mix() {
     let ca = Ca::new("test CA");
     let config = certs::server_config(ca.leaf(&["127.0.0.1"]));

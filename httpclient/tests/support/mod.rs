@@ -112,6 +112,8 @@ pub struct Handshake {
     pub sni: Option<String>,
     /// The ALPN protocol agreed on.
     pub alpn: Option<Vec<u8>>,
+    /// The client resumed an earlier session (an abbreviated handshake).
+    pub resumed: bool,
 }
 
 /// A running test server; stops (its accept loop and connections) when dropped.
@@ -206,6 +208,7 @@ impl TestServer {
                         conn,
                         sni: session.server_name().map(str::to_owned),
                         alpn: session.alpn_protocol().map(<[u8]>::to_vec),
+                        resumed: session.handshake_kind() == Some(rustls::HandshakeKind::Resumed),
                     });
                     serve(tls, conn, script, sn).await;
                 });
