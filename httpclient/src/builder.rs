@@ -160,7 +160,8 @@ impl ClientBuilder {
     }
 
     /// Sends every request through `proxy` (Go's `http.ProxyURL`): loopback included, no
-    /// `NO_PROXY`. `http://` targets go in absolute form; `connect_tunnel` uses `CONNECT`.
+    /// `NO_PROXY`. `http://` targets go in absolute form; `https://` targets (and
+    /// `connect_tunnel`) through a `CONNECT` tunnel, with TLS to the target inside it.
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         self.config.proxy = ProxyMode::Fixed(proxy);
         self

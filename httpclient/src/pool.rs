@@ -346,3 +346,72 @@ impl Drop for Waiting<'_> {
         self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A route as the reference model sees it: every field, host names case-folded.
+    type Model = (bool, String, u16, u8, String, u16);
+
+    fn model(k: &Key<'_>) -> Model {
+        let (via, proxy_host, proxy_port) = match k.via {
+            Via::Direct => (0, String::new(), 0),
+            Via::Forward => (1, String::new(), 0),
+            Via::Tunnel {
+                proxy_host,
+                proxy_port,
+            } => (2, proxy_host.to_ascii_lowercase(), proxy_port),
+        };
+        (
+            k.scheme == Scheme::Https,
+            k.host.to_ascii_lowercase(),
+            k.port,
+            via,
+            proxy_host,
+            proxy_port,
+        )
+    }
+
+    fn key_parts() -> impl Strategy<Value = (bool, String, u16, u8, String, u16)> {
+        // Few values per field, so that equal and nearly equal keys both come up often.
+        (
+            any::<bool>(),
+            prop::sample::select(vec!["h", "H", "a.test", "A.Test"]).prop_map(String::from),
+            prop::sample::select(vec![80u16, 443, 8443]),
+            0u8..3,
+            prop::sample::select(vec!["p", "P", "q"]).prop_map(String::from),
+            prop::sample::select(vec![3128u16, 8080]),
+        )
+    }
+
+    fn key(parts: &(bool, String, u16, u8, String, u16)) -> Key<'_> {
+        let (tls, host, port, via, proxy_host, proxy_port) = parts;
+        Key {
+            scheme: if *tls { Scheme::Https } else { Scheme::Http },
+            host,
+            port: *port,
+            via: match via {
+                0 => Via::Direct,
+                1 => Via::Forward,
+                _ => Via::Tunnel {
+                    proxy_host,
+                    proxy_port: *proxy_port,
+                },
+            },
+        }
+    }
+
+    proptest! {
+        /// A stored route matches a looked-up one exactly when the model says they are the same
+        /// route: same scheme (a plain and a TLS connection never stand in for each other),
+        /// host (case-insensitive), port and way there.
+        #[test]
+        fn a_route_matches_exactly_the_same_route(a in key_parts(), b in key_parts()) {
+            let (ka, kb) = (key(&a), key(&b));
+            prop_assert_eq!(OwnedKey::new(&ka).matches(&kb), model(&ka) == model(&kb));
+            prop_assert!(OwnedKey::new(&ka).matches(&ka));
+        }
+    }
+}
