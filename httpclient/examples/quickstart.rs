@@ -80,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR_END: head
 
     // ANCHOR: errors
-    if let Err(e) = client.get("https://example.com/").send().await {
+    if let Err(e) = client.get("ftp://example.com/").send().await {
         assert!(matches!(e.kind(), ErrorKind::UnsupportedScheme(_)));
         println!("ERR  -> {e}");
     }

@@ -16,8 +16,7 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::conn::{write_failure, Failure};
 use crate::error::ErrorKind;
@@ -59,8 +58,8 @@ impl Body {
 /// Sends `stream` as a chunked body. `scratch` is the connection's head buffer, reused for the
 /// chunk-size lines. An error of the stream itself ends the request with that error; the
 /// connection is then closed by the caller (the body is incomplete on the wire).
-pub(crate) async fn write_chunked(
-    io: &mut TcpStream,
+pub(crate) async fn write_chunked<W: AsyncWrite + Unpin>(
+    io: &mut W,
     stream: &mut BodyStream,
     scratch: &mut Vec<u8>,
 ) -> Result<(), Failure> {

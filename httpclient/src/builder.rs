@@ -5,14 +5,19 @@
 //! defaults and split the timeout into the three deadlines a caller actually reasons about:
 //! dialing, waiting for the server to say something, and the request as a whole.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::USER_AGENT;
 use http::{HeaderMap, HeaderName, HeaderValue};
+use rustls_pki_types::CertificateDer;
 
 use crate::client::Client;
+use crate::error::TlsError;
 use crate::proxy::{Proxy, ProxyEnv};
 use crate::retry::RetryPolicy;
+use crate::tls::TlsSettings;
 
 /// Where requests go: Go's `Transport.Proxy` function, as data.
 #[derive(Debug, Clone)]
@@ -43,6 +48,7 @@ pub(crate) struct Config {
     pub max_conns_per_host: usize,
     pub cookies: bool,
     pub trace_id: Option<String>,
+    pub tls: TlsSettings,
 }
 
 /// Builds a [`Client`]. Start from [`Client::builder`].
@@ -61,7 +67,8 @@ impl ClientBuilder {
     /// goinbox's defaults: 30 s to connect, 30 s for the whole request, no per-read deadline,
     /// 10 idle connections per host kept for 30 s, redirects not followed, 16 MiB bodies;
     /// and Go's transport defaults: proxies from the environment (read now), gzip asked for and
-    /// decoded, no limit on connections per host, no cookie jar, no retries.
+    /// decoded, no limit on connections per host, no cookie jar, no retries, 10 s for a TLS
+    /// handshake; certificates verified against the web PKI roots (`webpki-roots`).
     pub fn new() -> ClientBuilder {
         let mut default_headers = HeaderMap::new();
         default_headers.insert(
@@ -85,6 +92,7 @@ impl ClientBuilder {
                 max_conns_per_host: 0,
                 cookies: false,
                 trace_id: None,
+                tls: TlsSettings::default(),
             },
         }
     }
@@ -152,7 +160,8 @@ impl ClientBuilder {
     }
 
     /// Sends every request through `proxy` (Go's `http.ProxyURL`): loopback included, no
-    /// `NO_PROXY`. `http://` targets go in absolute form; `connect_tunnel` uses `CONNECT`.
+    /// `NO_PROXY`. `http://` targets go in absolute form; `https://` targets (and
+    /// `connect_tunnel`) through a `CONNECT` tunnel, with TLS to the target inside it.
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         self.config.proxy = ProxyMode::Fixed(proxy);
         self
@@ -217,6 +226,59 @@ impl ClientBuilder {
     /// `<id> [HttpClient] ` (a request can set its own with `RequestBuilder::trace_id`).
     pub fn trace_id(mut self, id: impl Into<String>) -> Self {
         self.config.trace_id = Some(id.into());
+        self
+    }
+
+    // ANCHOR: tls_roots
+    /// Trusts `cert` (DER) as a root for `https://` servers, besides the built-in web PKI
+    /// roots: a private CA, or a self-signed server certificate. Refused if it does not parse.
+    pub fn add_root_certificate(mut self, cert: CertificateDer<'static>) -> Result<Self, TlsError> {
+        self.config.tls.add_root(cert)?;
+        Ok(self)
+    }
+
+    /// Trusts every certificate of a PEM text (`-----BEGIN CERTIFICATE-----` sections) as a
+    /// root; at least one is required.
+    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, TlsError> {
+        self.config.tls.add_pem_roots(pem, "PEM text")?;
+        Ok(self)
+    }
+
+    /// Reads a PEM file (a CA bundle, `curl --cacert`'s argument) now and trusts every
+    /// certificate in it as a root.
+    pub fn add_root_certificates_pem_file(
+        mut self,
+        path: impl AsRef<Path>,
+    ) -> Result<Self, TlsError> {
+        let path = path.as_ref();
+        let origin = path.display().to_string();
+        let pem = std::fs::read(path)
+            .map_err(|e| TlsError::InvalidRootCertificate(format!("{origin}: {e}")))?;
+        self.config.tls.add_pem_roots(&pem, &origin)?;
+        Ok(self)
+    }
+    // ANCHOR_END: tls_roots
+
+    /// Whether the web PKI roots (Mozilla's CA list, from `webpki-roots`) are trusted (default:
+    /// yes). Off, only the roots added with `add_root_certificate*` are: a client for one
+    /// internal service then refuses a certificate from any public CA.
+    pub fn tls_built_in_roots(mut self, on: bool) -> Self {
+        self.config.tls.built_in_roots = on;
+        self
+    }
+
+    /// Uses this rustls configuration for every `https://` connection instead of the one built
+    /// from the roots above (a custom verifier, client certificates, other protocol versions).
+    /// Its ALPN list is replaced by `http/1.1`, the only protocol this client speaks.
+    pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
+        self.config.tls.custom = Some(Arc::new(config));
+        self
+    }
+
+    /// Deadline for the TLS handshake of a new `https://` connection (after the TCP connect,
+    /// which `connect_timeout` bounds). Go's `TLSHandshakeTimeout`; default 10 s.
+    pub fn tls_handshake_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.config.tls.handshake_timeout = d.into();
         self
     }
 

@@ -7,7 +7,8 @@
 //!              `finish_whole` (read the body) or `finish_streaming` (hand it out)
 //!  └ follow    redirects, up to the configured limit; the cookie jar, per hop
 //!     └ attempts     retries with backoff, for requests safe to repeat
-//!        └ round_trip   route (direct or proxy), take a pooled connection or dial,
+//!        └ round_trip   route (direct, forwarding proxy or CONNECT tunnel), take a pooled
+//!                       connection or dial (and, for https, run the TLS handshake),
 //!                       write, read the head; once more on another connection if a
 //!                       pooled one was dead
 //! ```
@@ -35,15 +36,18 @@ use crate::builder::{ClientBuilder, Config, ProxyMode};
 use crate::conn::{Conn, Failure, ReadLimits, MAX_TRAILER_BYTES};
 use crate::cookies::Jar;
 use crate::decompress::{self, Coding, Decoder, WholeError};
+use crate::dial::{self, Route};
 use crate::encode::{write_head, HeadParts};
 use crate::error::{Error, ErrorKind, Timeout};
 use crate::head::{Framing, Head};
-use crate::pool::{Acquired, Key, Pool, PoolStats, Via};
+use crate::pool::{Acquired, Pool, PoolStats};
 use crate::proxy::Proxy;
 use crate::request::{RequestBuilder, RequestParts};
 use crate::response::Response;
 use crate::retry::{self, RetryPolicy};
+use crate::socket;
 use crate::stream::{ResponseBody, StreamingResponse};
+use crate::tls::Tls;
 use crate::tunnel::{self, Tunnel};
 use crate::url;
 
@@ -58,6 +62,8 @@ struct Inner {
     config: Config,
     pool: Pool,
     jar: Option<Jar>,
+    /// The rustls configuration shared by every https connection (and its session cache).
+    tls: Tls,
 }
 
 impl Default for Client {
@@ -117,8 +123,14 @@ impl Client {
             config.idle_timeout,
         );
         let jar = config.cookies.then(Jar::default);
+        let tls = Tls::new(&config.tls);
         Client {
-            inner: Arc::new(Inner { config, pool, jar }),
+            inner: Arc::new(Inner {
+                config,
+                pool,
+                jar,
+                tls,
+            }),
         }
     }
 
@@ -204,11 +216,10 @@ impl Client {
                     .await
                 }
                 None => {
-                    let as_http = format!("http://{authority}/");
-                    let target = url::parse(&as_http)?;
-                    let conn =
-                        Conn::connect(target.host, target.port, config.connect_timeout).await?;
-                    Ok(Tunnel::direct(conn.stream))
+                    let target = url::parse(&url)?;
+                    let stream =
+                        socket::dial(target.host, target.port, config.connect_timeout).await?;
+                    Ok(Tunnel::direct(stream))
                 }
             }
         };
@@ -523,9 +534,10 @@ impl Client {
     // ANCHOR_END: attempts
 
     // ANCHOR: round_trip
-    /// One request on one connection, up to its response head: pooled if possible, sent once
-    /// more on another connection when a pooled one proves dead before answering (and the
-    /// request is safe to repeat) — Go's `shouldRetryRequest` for a reused connection.
+    /// One request on one connection, up to its response head: pooled if possible (the pool
+    /// key holds the scheme: a TLS connection is only reused for https, a plain one for http),
+    /// sent once more on another connection when a pooled one proves dead before answering
+    /// (and the request is safe to repeat) — Go's `shouldRetryRequest` for a reused connection.
     async fn round_trip(
         &self,
         req: &mut RequestParts,
@@ -541,19 +553,9 @@ impl Client {
             ..
         } = req;
         let target = url::parse(url)?;
-        let proxy = self.route(url)?;
-        let key = match proxy {
-            Some(p) => Key {
-                host: p.host(),
-                port: p.port(),
-                via: Via::Proxy,
-            },
-            None => Key {
-                host: target.host,
-                port: target.port,
-                via: Via::Direct,
-            },
-        };
+        let route = Route::new(&target, self.route(url)?);
+        let key = route.key(&target);
+        let forward = route.forward_proxy();
         // Go's rule for transparent gzip: on, the caller named no encoding, no Range, not HEAD.
         let compress = config.compression
             && !headers.contains_key(ACCEPT_ENCODING)
@@ -565,8 +567,7 @@ impl Client {
             let (mut conn, reused) = match self.inner.pool.acquire(key).await {
                 Acquired::Idle(conn) => (conn, true),
                 Acquired::Dial(lease) => {
-                    let mut conn =
-                        Conn::connect(key.host, key.port, config.connect_timeout).await?;
+                    let mut conn = dial::connect(route, &target, config, &self.inner.tls).await?;
                     conn.set_lease(lease);
                     (conn, false)
                 }
@@ -580,8 +581,8 @@ impl Client {
                     headers,
                     body_len: body.known_len(),
                     keep_alive: self.inner.pool.enabled(),
-                    absolute: proxy.is_some(),
-                    proxy_auth: proxy.and_then(Proxy::authorization),
+                    absolute: forward.is_some(),
+                    proxy_auth: forward.and_then(Proxy::authorization),
                     accept_encoding: compress,
                     jar_cookie,
                 },

@@ -1,6 +1,7 @@
-//! One TCP connection and one request/response exchange on it.
+//! One connection and one request/response exchange on it.
 //!
-//! A [`Conn`] owns the socket and the two buffers it reuses for every request it carries: the
+//! A [`Conn`] owns the socket (plain TCP or TLS: see `socket.rs`; nothing here depends on
+//! which) and the two buffers it reuses for every request it carries: the
 //! request head is formatted into `write_buf` (cleared, never freed) and the response is read
 //! into `read_buf`, whose body bytes are handed to the caller without a copy (`split_to` +
 //! `freeze`). This is Go's `persistConn` without its two goroutines: the task that sends the
@@ -18,12 +19,12 @@ use http::StatusCode;
 #[cfg(test)]
 use http::{HeaderMap, Version};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use crate::body::Body;
 use crate::error::{ClosedAt, ErrorKind, Malformed, Timeout};
 use crate::head::{self, Framing, Head};
 use crate::pool::{Lease, Slot};
+use crate::socket::Socket;
 use wire::{BodyDecoder, Framing as WireFraming, WireError};
 
 /// A response head larger than this is refused (Go's `MaxResponseHeaderBytes` default is 1 MiB;
@@ -80,7 +81,7 @@ impl From<ErrorKind> for Failure {
 /// A client-side HTTP/1.1 connection.
 #[derive(Debug)]
 pub(crate) struct Conn {
-    pub(crate) stream: TcpStream,
+    pub(crate) stream: Socket,
     pub(crate) read_buf: BytesMut,
     write_buf: Vec<u8>,
     /// When the connection was last put back in the pool; the pool's idle timeout uses it.
@@ -90,29 +91,15 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    /// Dials `host:port` and turns Nagle's algorithm off: a request is one small write that
-    /// must leave now, not wait for the ACK of the previous one.
-    pub async fn connect(
-        host: &str,
-        port: u16,
-        timeout: Option<Duration>,
-    ) -> Result<Conn, ErrorKind> {
-        let dial = TcpStream::connect((host, port));
-        let stream = match timeout {
-            Some(d) => tokio::time::timeout(d, dial)
-                .await
-                .map_err(|_| ErrorKind::Timeout(Timeout::Connect))?,
-            None => dial.await,
-        }
-        .map_err(ErrorKind::Connect)?;
-        stream.set_nodelay(true).map_err(ErrorKind::Connect)?;
-        Ok(Conn {
+    /// A connection over an established socket (dialed, tunnelled, TLS set up: `dial.rs`).
+    pub fn new(stream: Socket) -> Conn {
+        Conn {
             stream,
             read_buf: BytesMut::with_capacity(READ_CHUNK),
             write_buf: Vec::with_capacity(512),
             idle_since: Instant::now(),
             lease: None,
-        })
+        }
     }
 
     /// Counts this connection in its pool route from now on.
@@ -132,8 +119,14 @@ impl Conn {
     }
 
     /// Sends the head already in `head_buf()` plus the body: a byte body right behind the head
-    /// (in the same write when small), a stream body as chunks.
+    /// (in the same write when small), a stream body as chunks; then flushes, which only TLS
+    /// needs (see `Socket::poll_flush`) and costs a plain socket nothing.
     pub async fn send(&mut self, body: &mut Body) -> Result<(), Failure> {
+        self.write_request(body).await?;
+        self.stream.flush().await.map_err(write_failure)
+    }
+
+    async fn write_request(&mut self, body: &mut Body) -> Result<(), Failure> {
         match body {
             Body::Bytes(bytes) if bytes.len() <= COALESCE_BODY => {
                 self.write_buf.extend_from_slice(bytes);
@@ -179,12 +172,9 @@ impl Conn {
             .map_err(write_failure)
     }
 
-    /// Cheap liveness check before reusing an idle connection: if the socket is readable now,
-    /// the server either closed it (EOF) or sent bytes nobody asked for — unusable either way.
-    /// `try_read` costs no syscall when tokio already knows the socket is not readable.
-    pub fn is_closed_or_dirty(&self) -> bool {
-        let mut probe = [0u8; 1];
-        !matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    /// Cheap liveness check before reusing an idle connection (see `Socket::is_closed_or_dirty`).
+    pub fn is_closed_or_dirty(&mut self) -> bool {
+        self.stream.is_closed_or_dirty()
     }
 }
 
@@ -204,7 +194,9 @@ pub(crate) fn write_failure(e: io::Error) -> Failure {
 }
 
 /// Reads more bytes into `buf`. Returns 0 at EOF. A connection reset counts as EOF: to the
-/// caller both mean "the server closed the connection".
+/// caller both mean "the server closed the connection". So does a TLS stream's `UnexpectedEof`
+/// (TCP closed without a `close_notify` alert): Go's `crypto/tls` reports that as a plain EOF
+/// too, and servers that skip the alert are common.
 pub(crate) async fn fill<R: AsyncRead + Unpin>(
     io: &mut R,
     buf: &mut BytesMut,
@@ -222,9 +214,17 @@ pub(crate) async fn fill<R: AsyncRead + Unpin>(
     };
     match result {
         Ok(n) => Ok(n),
-        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => Ok(0),
+        Err(e) if is_eof(&e) => Ok(0),
         Err(e) => Err(ErrorKind::Io(e)),
     }
+}
+
+/// The read errors that mean "the peer closed the connection" (see [`fill`]).
+pub(crate) fn is_eof(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof
+    )
 }
 
 /// Reads one complete response from `io`. `buf` holds any bytes already read and, afterwards,

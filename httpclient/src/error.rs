@@ -24,7 +24,7 @@ pub struct Error {
 pub enum ErrorKind {
     /// The URL could not be parsed (the reason says which part is wrong).
     InvalidUrl(&'static str),
-    /// The URL's scheme is not `http`. This client speaks plain HTTP/1.1 only; `https` lands here.
+    /// The URL's scheme is neither `http` nor `https`.
     UnsupportedScheme(String),
     /// A request header given by the caller was not a valid header name or value.
     InvalidHeader,
@@ -32,6 +32,9 @@ pub enum ErrorKind {
     Connect(io::Error),
     /// A deadline passed; which one is in [`Timeout`].
     Timeout(Timeout),
+    /// An `https://` connection could not be set up: the certificate was refused or the TLS
+    /// handshake failed. Which, in [`TlsError`].
+    Tls(TlsError),
     /// The server sent bytes that are not an HTTP/1.x response.
     Malformed(Malformed),
     /// The response head or body is larger than the configured limit.
@@ -74,6 +77,8 @@ pub enum ErrorKind {
 pub enum Timeout {
     /// Establishing the TCP connection took longer than `connect_timeout`.
     Connect,
+    /// The TLS handshake of an `https://` connection took longer than `tls_handshake_timeout`.
+    Handshake,
     /// The server sent nothing for longer than `read_timeout`.
     Read,
     /// The whole request (retries and redirects included) took longer than `timeout`.
@@ -99,6 +104,40 @@ pub enum Malformed {
     ChunkDelimiter,
     /// The trailer section after the last chunk is not CRLF-terminated lines.
     Trailer,
+}
+
+/// Why an `https://` connection was refused. Certificate problems come first, each its own
+/// variant, so a caller can tell "install the right CA" from "wrong host in the URL" from
+/// "the server's certificate ran out".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsError {
+    /// The certificate chain does not lead to a trusted root: self-signed, signed by a private
+    /// CA that was not added with `add_root_certificate*`, or the server omitted an intermediate.
+    UnknownIssuer,
+    /// The certificate is valid, but for other names than the host in the URL.
+    WrongHost {
+        /// The host we dialed (and sent as SNI).
+        expected: String,
+        /// The names the certificate is valid for, when rustls reports them.
+        presented: Vec<String>,
+    },
+    /// The certificate's validity period is over.
+    Expired,
+    /// The certificate's validity period has not begun.
+    NotYetValid,
+    /// The certificate was revoked.
+    Revoked,
+    /// Another certificate problem (bad encoding or signature, not meant for TLS servers...),
+    /// in rustls's words.
+    BadCertificate(String),
+    /// The handshake failed for a reason other than the certificate: the server does not speak
+    /// TLS on that port, or no protocol version / cipher suite in common, or it sent an alert.
+    Handshake(String),
+    /// The URL's host cannot be a TLS server name.
+    InvalidServerName(String),
+    /// A root certificate given to the builder could not be used (returned by the builder).
+    InvalidRootCertificate(String),
 }
 
 /// Where in the response the connection was closed.
@@ -162,12 +201,14 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidUrl(why) => write!(f, "invalid url: {why}"),
             ErrorKind::UnsupportedScheme(s) => write!(
                 f,
-                "unsupported scheme {s:?}: this client speaks plain http:// (HTTP/1.1) only"
+                "unsupported scheme {s:?}: this client speaks http:// and https:// (HTTP/1.1) only"
             ),
             ErrorKind::InvalidHeader => f.write_str("invalid request header name or value"),
             ErrorKind::Connect(e) => write!(f, "connect failed: {e}"),
             ErrorKind::Timeout(Timeout::Connect) => f.write_str("connect timeout"),
+            ErrorKind::Timeout(Timeout::Handshake) => f.write_str("TLS handshake timeout"),
             ErrorKind::Timeout(Timeout::Read) => f.write_str("read timeout"),
+            ErrorKind::Tls(e) => write!(f, "{e}"),
             ErrorKind::Timeout(Timeout::Total) => f.write_str("request timeout"),
             ErrorKind::Malformed(m) => write!(f, "malformed response: {m}"),
             ErrorKind::TooLarge { what, limit } => {
@@ -215,11 +256,50 @@ impl fmt::Display for Malformed {
     }
 }
 
+impl fmt::Display for TlsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsError::UnknownIssuer => f.write_str(
+                "TLS: the server's certificate is not signed by a trusted root (unknown issuer)",
+            ),
+            TlsError::WrongHost {
+                expected,
+                presented,
+            } if presented.is_empty() => {
+                write!(
+                    f,
+                    "TLS: the server's certificate is not valid for {expected:?}"
+                )
+            }
+            TlsError::WrongHost {
+                expected,
+                presented,
+            } => write!(
+                f,
+                "TLS: the server's certificate is valid for {}, not for {expected:?}",
+                presented.join(", ")
+            ),
+            TlsError::Expired => f.write_str("TLS: the server's certificate has expired"),
+            TlsError::NotYetValid => f.write_str("TLS: the server's certificate is not valid yet"),
+            TlsError::Revoked => f.write_str("TLS: the server's certificate was revoked"),
+            TlsError::BadCertificate(why) => write!(f, "TLS: bad server certificate: {why}"),
+            TlsError::Handshake(why) => write!(f, "TLS handshake failed: {why}"),
+            TlsError::InvalidServerName(host) => {
+                write!(f, "TLS: {host:?} cannot be used as a server name")
+            }
+            TlsError::InvalidRootCertificate(why) => write!(f, "invalid root certificate: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for TlsError {}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self.kind.last() {
             ErrorKind::Connect(e) | ErrorKind::Io(e) => Some(e),
             ErrorKind::Json(e) => Some(e),
+            ErrorKind::Tls(e) => Some(e),
             _ => None,
         }
     }

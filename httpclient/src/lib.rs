@@ -1,8 +1,10 @@
 //! goinbox/gohttp's `httpclient`, in Rust: a keep-alive HTTP/1.1 client on tokio and httparse.
 //!
 //! This crate is the client layer of the workspace; of the others it uses only `wire`, the
-//! shared HTTP/1.1 framing. It speaks plain `http://` HTTP/1.1 (TLS is another layer) and is
-//! fast on purpose, because the project's own load tests are driven by it.
+//! shared HTTP/1.1 framing. It speaks HTTP/1.1 over plain TCP (`http://`) and over TLS
+//! (`https://`, rustls with the ring provider, certificates verified against the web PKI roots
+//! plus any the caller adds), and is fast on purpose, because the project's own load tests are
+//! driven by it.
 //!
 //! ```text
 //! Client ── builder.rs   settings (timeouts, pool, limits, redirects, proxy, retries, ...)
@@ -11,13 +13,16 @@
 //!   │       proxy.rs     explicit proxy, or Go's ProxyFromEnvironment (NO_PROXY rules)
 //!   │       retry.rs     which requests are safe to repeat, which failures, backoff
 //!   │       cookies.rs   the optional cookie jar (cookie_store)
-//!   ├─ pool.rs           per route: idle stack, connection limit with waiters, counters
-//!   ├─ tunnel.rs         CONNECT through a proxy → a byte stream
-//!   └─ conn.rs           one TCP connection: write head + body, read the response head/body
+//!   ├─ pool.rs           per route (scheme, host, port, proxy): idle stack, limit, counters
+//!   ├─ dial.rs           route → new connection: TCP, CONNECT tunnel, TLS
+//!   │    ├ socket.rs     the byte stream: plain TCP or TLS over TCP, one enum
+//!   │    ├ tls.rs        rustls config (roots, ALPN), handshake, certificate errors
+//!   │    └ tunnel.rs     CONNECT through a proxy → a byte stream
+//!   └─ conn.rs           one connection: write head + body, read the response head/body
 //!        ├ encode.rs     request head bytes           body.rs     request body, chunked upload
 //!        ├ head.rs       response head → framing      stream.rs   response body as a stream
 //!        ├ decompress.rs gzip / deflate, bounded      wire (crate) chunked, Content-Length
-//! url.rs  http:// URLs and redirect targets      error.rs  typed errors, URL in every message
+//! url.rs  http(s):// URLs, redirect targets      error.rs  typed errors, URL in every message
 //! response.rs  the Response                     load.rs   the load generator on top
 //! ```
 //!
@@ -32,6 +37,7 @@ mod client;
 mod conn;
 mod cookies;
 mod decompress;
+mod dial;
 mod encode;
 mod error;
 mod head;
@@ -41,13 +47,15 @@ mod proxy;
 mod request;
 mod response;
 mod retry;
+mod socket;
 mod stream;
+mod tls;
 mod tunnel;
 mod url;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use error::{ClosedAt, Error, ErrorKind, Malformed, Timeout};
+pub use error::{ClosedAt, Error, ErrorKind, Malformed, Timeout, TlsError};
 pub use head::MAX_HEADERS;
 pub use pool::PoolStats;
 pub use proxy::{Proxy, ProxyEnv};
@@ -55,6 +63,12 @@ pub use request::RequestBuilder;
 pub use response::Response;
 pub use stream::{ResponseBody, StreamingResponse};
 pub use tunnel::Tunnel;
+
+/// Re-exported so a caller can build a `rustls::ClientConfig` of the same rustls version
+/// (for [`ClientBuilder::tls_config`]) without depending on rustls themselves.
+pub use rustls;
+/// A DER certificate, for [`ClientBuilder::add_root_certificate`].
+pub use rustls_pki_types::CertificateDer;
 
 /// Re-exported so callers name statuses, headers and methods without adding `http` themselves.
 pub use http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};

@@ -5,8 +5,10 @@
 //! `MaxConnsPerHost`, a count of connections per key and a queue of requests waiting for one.
 //! Ours is the same idea in three pieces:
 //!
-//! - A [`Slot`] per route (direct `host:port`, or a forwarding proxy): its idle stack, the number of open connections, and a `Notify` that
-//!   wakes a waiter when a connection comes back idle or closes.
+//! - A [`Slot`] per route — scheme, `host:port`, and how it is reached (directly, through a
+//!   forwarding proxy, or through a proxy's `CONNECT` tunnel), the fields of Go's
+//!   `connectMethodKey` — with its idle stack, the number of open connections, and a `Notify`
+//!   that wakes a waiter when a connection comes back idle or closes.
 //! - A [`Lease`] inside every connection: dropping the connection (closing it) drops the lease,
 //!   which gives its place back and wakes one waiter — so the count can never leak, whichever
 //!   way a connection dies (error, `Connection: close`, a stream dropped half read).
@@ -26,27 +28,44 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use crate::conn::Conn;
+use crate::url::Scheme;
 
 /// How a route reaches its server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Via {
+pub(crate) enum Via<'a> {
     /// Straight to `host:port`.
     Direct,
-    /// To a forwarding proxy at `host:port` (absolute-form requests, any http target).
-    /// (CONNECT tunnels are handed to the caller, never pooled: they get no route of their own.)
-    Proxy,
+    /// To a forwarding proxy at `host:port` (absolute-form requests, any http target: Go keys
+    /// these by the proxy alone, and so do we).
+    Forward,
+    /// To `host:port` (an https target) inside a `CONNECT` tunnel through the proxy at
+    /// `proxy_host:proxy_port`: the TLS session is with the target, so the target is the key,
+    /// but the same target reached directly is another route.
+    Tunnel {
+        proxy_host: &'a str,
+        proxy_port: u16,
+    },
 }
 
+// ANCHOR: key
 /// A route as looked up: borrowed, so a lookup allocates nothing.
+///
+/// The scheme is part of it: `http://h:8443` and `https://h:8443` dial the same address, but
+/// one connection speaks plain HTTP and the other TLS with a certificate verified for `h` —
+/// handing either out for the other would send plaintext where TLS was asked for, or TLS bytes
+/// to a plain server.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Key<'a> {
+    pub scheme: Scheme,
     pub host: &'a str,
     pub port: u16,
-    pub via: Via,
+    pub via: Via<'a>,
 }
+// ANCHOR_END: key
 
 #[derive(Debug)]
 struct OwnedKey {
+    scheme: Scheme,
     host: Box<str>,
     port: u16,
     via: OwnedVia,
@@ -55,17 +74,45 @@ struct OwnedKey {
 #[derive(Debug)]
 enum OwnedVia {
     Direct,
-    Proxy,
+    Forward,
+    Tunnel { host: Box<str>, port: u16 },
 }
 
 impl OwnedKey {
+    fn new(k: &Key<'_>) -> OwnedKey {
+        OwnedKey {
+            scheme: k.scheme,
+            host: k.host.into(),
+            port: k.port,
+            via: match k.via {
+                Via::Direct => OwnedVia::Direct,
+                Via::Forward => OwnedVia::Forward,
+                Via::Tunnel {
+                    proxy_host,
+                    proxy_port,
+                } => OwnedVia::Tunnel {
+                    host: proxy_host.into(),
+                    port: proxy_port,
+                },
+            },
+        }
+    }
+
     fn matches(&self, k: &Key<'_>) -> bool {
         self.port == k.port
+            && self.scheme == k.scheme
             && self.host.eq_ignore_ascii_case(k.host)
-            && matches!(
-                (&self.via, k.via),
-                (OwnedVia::Direct, Via::Direct) | (OwnedVia::Proxy, Via::Proxy)
-            )
+            && match (&self.via, k.via) {
+                (OwnedVia::Direct, Via::Direct) | (OwnedVia::Forward, Via::Forward) => true,
+                (
+                    OwnedVia::Tunnel { host, port },
+                    Via::Tunnel {
+                        proxy_host,
+                        proxy_port,
+                    },
+                ) => *port == proxy_port && host.eq_ignore_ascii_case(proxy_host),
+                _ => false,
+            }
     }
 }
 
@@ -167,14 +214,7 @@ impl Pool {
             return Arc::clone(s);
         }
         let slot = Arc::new(Slot {
-            key: OwnedKey {
-                host: key.host.into(),
-                port: key.port,
-                via: match key.via {
-                    Via::Direct => OwnedVia::Direct,
-                    Via::Proxy => OwnedVia::Proxy,
-                },
-            },
+            key: OwnedKey::new(key),
             idle: Mutex::new(Vec::with_capacity(self.max_idle_per_host.min(16))),
             open: AtomicUsize::new(0),
             waiting: AtomicUsize::new(0),
@@ -225,7 +265,7 @@ impl Pool {
 
     fn take_idle(&self, slot: &Slot) -> Option<Conn> {
         let mut idle = lock(&slot.idle);
-        while let Some(conn) = idle.pop() {
+        while let Some(mut conn) = idle.pop() {
             if conn.idle_since.elapsed() > self.idle_timeout {
                 // Everything below is older still.
                 idle.clear();
@@ -304,5 +344,74 @@ impl<'a> Waiting<'a> {
 impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A route as the reference model sees it: every field, host names case-folded.
+    type Model = (bool, String, u16, u8, String, u16);
+
+    fn model(k: &Key<'_>) -> Model {
+        let (via, proxy_host, proxy_port) = match k.via {
+            Via::Direct => (0, String::new(), 0),
+            Via::Forward => (1, String::new(), 0),
+            Via::Tunnel {
+                proxy_host,
+                proxy_port,
+            } => (2, proxy_host.to_ascii_lowercase(), proxy_port),
+        };
+        (
+            k.scheme == Scheme::Https,
+            k.host.to_ascii_lowercase(),
+            k.port,
+            via,
+            proxy_host,
+            proxy_port,
+        )
+    }
+
+    fn key_parts() -> impl Strategy<Value = (bool, String, u16, u8, String, u16)> {
+        // Few values per field, so that equal and nearly equal keys both come up often.
+        (
+            any::<bool>(),
+            prop::sample::select(vec!["h", "H", "a.test", "A.Test"]).prop_map(String::from),
+            prop::sample::select(vec![80u16, 443, 8443]),
+            0u8..3,
+            prop::sample::select(vec!["p", "P", "q"]).prop_map(String::from),
+            prop::sample::select(vec![3128u16, 8080]),
+        )
+    }
+
+    fn key(parts: &(bool, String, u16, u8, String, u16)) -> Key<'_> {
+        let (tls, host, port, via, proxy_host, proxy_port) = parts;
+        Key {
+            scheme: if *tls { Scheme::Https } else { Scheme::Http },
+            host,
+            port: *port,
+            via: match via {
+                0 => Via::Direct,
+                1 => Via::Forward,
+                _ => Via::Tunnel {
+                    proxy_host,
+                    proxy_port: *proxy_port,
+                },
+            },
+        }
+    }
+
+    proptest! {
+        /// A stored route matches a looked-up one exactly when the model says they are the same
+        /// route: same scheme (a plain and a TLS connection never stand in for each other),
+        /// host (case-insensitive), port and way there.
+        #[test]
+        fn a_route_matches_exactly_the_same_route(a in key_parts(), b in key_parts()) {
+            let (ka, kb) = (key(&a), key(&b));
+            prop_assert_eq!(OwnedKey::new(&ka).matches(&kb), model(&ka) == model(&kb));
+            prop_assert!(OwnedKey::new(&ka).matches(&ka));
+        }
     }
 }

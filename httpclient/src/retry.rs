@@ -10,8 +10,8 @@
 //!   RFC 9110 but not on Go's list (a PUT may carry a version check whose second run fails
 //!   differently); we keep Go's list. `retry_non_idempotent(true)` or
 //!   `retry_if_closed(true)` opt a POST in; nothing opts a stream body in.
-//! - **Only failures worth repeating**: the connection could not be made, was closed, or went
-//!   silent past `read_timeout`; or the server answered one of the retry statuses (502, 503,
+//! - **Only failures worth repeating**: the connection could not be made (or its TLS handshake
+//!   timed out), was closed, or went silent past `read_timeout`; or the server answered one of the retry statuses (502, 503,
 //!   504 by default). A malformed response, a body over the limit, a bad URL, are answers, not
 //!   accidents: they fail at once.
 //! - **A backoff** between attempts, doubling from `base` up to `max` (no jitter: tests and
@@ -71,7 +71,7 @@ pub(crate) fn is_retryable(kind: &ErrorKind) -> bool {
     matches!(
         kind,
         ErrorKind::Connect(_)
-            | ErrorKind::Timeout(Timeout::Connect | Timeout::Read)
+            | ErrorKind::Timeout(Timeout::Connect | Timeout::Handshake | Timeout::Read)
             | ErrorKind::Closed(_)
             | ErrorKind::Io(_)
     )

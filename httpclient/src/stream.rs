@@ -241,7 +241,7 @@ async fn raw_piece(
         };
         let n = match n {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => 0,
+            Err(e) if crate::conn::is_eof(&e) => 0,
             Err(e) => return Err(ErrorKind::Io(e)),
         };
         if n == 0 {

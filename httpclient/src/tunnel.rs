@@ -2,24 +2,28 @@
 //!
 //! For an `https` target Go's transport dials the proxy, sends `CONNECT host:443 HTTP/1.1`, and
 //! on a 2xx answer runs TLS over the same socket (`persistConn` in `transport.go`,
-//! `dialConn`'s `cm.targetScheme == "https"` branch). TLS is not this crate's job yet, so the
-//! tunnel is handed out as what it is — a byte stream to the target — and the TLS layer will sit
-//! on it. A proxy that answers anything but 2xx refuses: `ProxyRefused(status)`.
+//! `dialConn`'s `cm.targetScheme == "https"` branch). So does this crate for an `https://`
+//! request (`dial.rs` puts the TLS handshake on the tunnel); [`Client::connect_tunnel`] hands the
+//! tunnel out as what it is — a byte stream to the target — for a caller with its own protocol.
+//! A proxy that answers anything but 2xx refuses: `ProxyRefused(status)`.
+//!
+//! [`Client::connect_tunnel`]: crate::Client::connect_tunnel
 
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::{Buf, Bytes};
+use bytes::{Buf, Bytes, BytesMut};
 use http::header::{PROXY_AUTHORIZATION, USER_AGENT};
 use http::HeaderMap;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
-use crate::conn::{Conn, ReadLimits};
+use crate::conn::{self, ReadLimits};
 use crate::error::ErrorKind;
 use crate::proxy::Proxy;
+use crate::socket;
 
 /// A byte stream to a target, through a proxy's `CONNECT` tunnel or dialed directly when the
 /// proxy settings say so. Bytes the proxy sent right behind its `200` are read first.
@@ -59,7 +63,7 @@ pub(crate) async fn open(
     connect_timeout: Option<Duration>,
     limits: ReadLimits,
 ) -> Result<Tunnel, ErrorKind> {
-    let mut conn = Conn::connect(proxy.host(), proxy.port(), connect_timeout).await?;
+    let mut stream = socket::dial(proxy.host(), proxy.port(), connect_timeout).await?;
     let mut head = format!("CONNECT {authority} HTTP/1.1\r\nhost: {authority}\r\n");
     if let Some(ua) = defaults.get(USER_AGENT).and_then(|v| v.to_str().ok()) {
         head.push_str(&format!("user-agent: {ua}\r\n"));
@@ -69,19 +73,21 @@ pub(crate) async fn open(
         head.push_str(&format!("{PROXY_AUTHORIZATION}: {auth}\r\n"));
     }
     head.push_str("\r\n");
-    conn.stream
+    stream
         .write_all(head.as_bytes())
         .await
         .map_err(ErrorKind::Io)?;
     // A 2xx answer to CONNECT has no body (RFC 9110 §9.3.6): parse it as a HEAD response.
-    let answer = conn.read_head(true, limits).await.map_err(|f| f.kind)?;
+    let mut buf = BytesMut::with_capacity(1024);
+    let answer = conn::read_head(&mut stream, &mut buf, true, limits)
+        .await
+        .map_err(|f| f.kind)?;
     if !answer.status.is_success() {
         return Err(ErrorKind::ProxyRefused(answer.status));
     }
-    let buffered = conn.read_buf.split().freeze();
     Ok(Tunnel {
-        stream: conn.stream,
-        buffered,
+        stream,
+        buffered: buf.freeze(),
         proxied: true,
     })
 }

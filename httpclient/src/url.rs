@@ -1,4 +1,5 @@
-//! Splitting an `http://` URL into the pieces a request needs, and resolving redirect targets.
+//! Splitting an `http://` or `https://` URL into the pieces a request needs, and resolving
+//! redirect targets.
 //!
 //! Go parses every URL into a `url.URL` struct. A client only needs four borrowed slices of the
 //! string — the authority for the `Host` header, host and port to dial, and the path+query for
@@ -10,14 +11,41 @@
 
 use crate::error::ErrorKind;
 
-/// The parts of an `http://` URL, borrowed from the URL string.
+/// The two schemes this client speaks. Part of a pool key: a plain and a TLS connection to the
+/// same `host:port` are different connections and never stand in for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    Http,
+    Https,
+}
+
+impl Scheme {
+    /// `"http"` or `"https"`, as written at the start of a URL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+
+    fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+}
+
+/// The parts of an `http://` or `https://` URL, borrowed from the URL string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Target<'a> {
+    /// `http` or `https`.
+    pub scheme: Scheme,
     /// `host[:port]` exactly as written: what goes into the `Host` header and the log line.
     pub authority: &'a str,
     /// The host to dial, without brackets for IPv6 literals.
     pub host: &'a str,
-    /// The port to dial (80 when the URL has none).
+    /// The port to dial (80 or 443 when the URL has none).
     pub port: u16,
     /// Path and query, fragment removed. May be empty or start with `?`: see [`Target::write_path`].
     pub path: &'a str,
@@ -34,7 +62,7 @@ impl Target<'_> {
     }
 }
 
-/// Parses `url`, which must be `http://authority[/path][?query][#fragment]`.
+/// Parses `url`, which must be `http(s)://authority[/path][?query][#fragment]`.
 pub(crate) fn parse(url: &str) -> Result<Target<'_>, ErrorKind> {
     if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return Err(ErrorKind::InvalidUrl(
@@ -44,9 +72,13 @@ pub(crate) fn parse(url: &str) -> Result<Target<'_>, ErrorKind> {
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(ErrorKind::InvalidUrl("missing scheme (expected http://)"));
     };
-    if !scheme.eq_ignore_ascii_case("http") {
+    let scheme = if scheme.eq_ignore_ascii_case("http") {
+        Scheme::Http
+    } else if scheme.eq_ignore_ascii_case("https") {
+        Scheme::Https
+    } else {
         return Err(ErrorKind::UnsupportedScheme(scheme.to_ascii_lowercase()));
-    }
+    };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(end);
     let path = match path.find('#') {
@@ -61,8 +93,9 @@ pub(crate) fn parse(url: &str) -> Result<Target<'_>, ErrorKind> {
             "user info in the url is not supported",
         ));
     }
-    let (host, port) = split_host_port(authority)?;
+    let (host, port) = split_host_port(authority, scheme.default_port())?;
     Ok(Target {
+        scheme,
         authority,
         host,
         port,
@@ -79,7 +112,7 @@ pub(crate) fn authority_of(url: &str) -> &str {
 }
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`.
-fn split_host_port(authority: &str) -> Result<(&str, u16), ErrorKind> {
+fn split_host_port(authority: &str, default_port: u16) -> Result<(&str, u16), ErrorKind> {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let Some((host, after)) = v6.split_once(']') else {
             return Err(ErrorKind::InvalidUrl("unclosed '[' in host"));
@@ -101,7 +134,7 @@ fn split_host_port(authority: &str) -> Result<(&str, u16), ErrorKind> {
         return Err(ErrorKind::InvalidUrl("missing host"));
     }
     let port = match port {
-        None | Some("") => 80,
+        None | Some("") => default_port,
         Some(digits) => match digits.parse::<u16>() {
             Ok(p) if p != 0 && digits.bytes().all(|b| b.is_ascii_digit()) => p,
             _ => return Err(ErrorKind::InvalidUrl("invalid port")),
@@ -113,7 +146,7 @@ fn split_host_port(authority: &str) -> Result<(&str, u16), ErrorKind> {
 /// Resolves a `Location` header against the URL that answered with it.
 ///
 /// Handles the forms servers send in practice: absolute (`http://other/x`), scheme-relative
-/// (`//other/x`), absolute path (`/x`) and relative path (`x`, resolved against the directory
+/// (`//other/x`, keeping the current scheme), absolute path (`/x`) and relative path (`x`, resolved against the directory
 /// of the current path). Dot segments are left for the server to clean, as Go's ServeMux does.
 pub(crate) fn resolve(base: &str, location: &str) -> Result<String, ErrorKind> {
     let base_target = parse(base)?;
@@ -126,9 +159,14 @@ pub(crate) fn resolve(base: &str, location: &str) -> Result<String, ErrorKind> {
     let resolved = if has_scheme {
         location.to_string()
     } else if let Some(rest) = location.strip_prefix("//") {
-        format!("http://{rest}")
+        format!("{}://{rest}", base_target.scheme.as_str())
     } else if location.starts_with('/') {
-        format!("http://{}{}", base_target.authority, location)
+        format!(
+            "{}://{}{}",
+            base_target.scheme.as_str(),
+            base_target.authority,
+            location
+        )
     } else {
         let path = base_target.path;
         let path = path.split('?').next().unwrap_or("");
@@ -136,7 +174,13 @@ pub(crate) fn resolve(base: &str, location: &str) -> Result<String, ErrorKind> {
             Some(i) => &path[..=i],
             None => "/",
         };
-        format!("http://{}{}{}", base_target.authority, dir, location)
+        format!(
+            "{}://{}{}{}",
+            base_target.scheme.as_str(),
+            base_target.authority,
+            dir,
+            location
+        )
     };
     // Validate before we return it, so the error names the bad Location.
     parse(&resolved)?;
@@ -157,6 +201,10 @@ mod tests {
 
         let t = parse("HTTP://example.com").unwrap();
         assert_eq!((t.host, t.port, t.path), ("example.com", 80, ""));
+        let t = parse("https://example.com/x").unwrap();
+        assert_eq!((t.scheme, t.port), (Scheme::Https, 443));
+        let t = parse("HTTPS://[::1]:8443").unwrap();
+        assert_eq!((t.scheme, t.host, t.port), (Scheme::Https, "::1", 8443));
         let mut line = Vec::new();
         t.write_path(&mut line);
         assert_eq!(line, b"/");
@@ -171,8 +219,8 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_send() {
         assert!(matches!(
-            parse("https://example.com/"),
-            Err(ErrorKind::UnsupportedScheme(s)) if s == "https"
+            parse("ftp://example.com/"),
+            Err(ErrorKind::UnsupportedScheme(s)) if s == "ftp"
         ));
         for bad in [
             "example.com/x",
@@ -200,10 +248,15 @@ mod tests {
         assert_eq!(resolve(base, "c").unwrap(), "http://h:1/a/c");
         assert_eq!(resolve(base, "//o:2/y").unwrap(), "http://o:2/y");
         assert_eq!(resolve(base, "http://o/z").unwrap(), "http://o/z");
+        assert_eq!(resolve(base, "https://o/z").unwrap(), "https://o/z");
         assert!(matches!(
-            resolve(base, "https://o/z"),
+            resolve(base, "ftp://o/z"),
             Err(ErrorKind::UnsupportedScheme(_))
         ));
+        let tls = "https://h/a/b";
+        assert_eq!(resolve(tls, "//o/y").unwrap(), "https://o/y");
+        assert_eq!(resolve(tls, "/x").unwrap(), "https://h/x");
+        assert_eq!(resolve(tls, "c").unwrap(), "https://h/a/c");
         assert!(resolve(base, "").is_err());
     }
 }

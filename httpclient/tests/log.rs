@@ -6,6 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use httpclient::Client;
+use support::tls::{self as certs, Ca};
 use support::{ok, TestServer};
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -44,7 +45,7 @@ async fn one_debug_line_per_request() {
     let client = Client::new();
     let url = server.url("/demo/args/123");
     client.get(url.as_str()).send().await.unwrap();
-    client.get("https://example.com/").send().await.unwrap_err();
+    client.get("ftp://example.com/").send().await.unwrap_err();
 
     let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<&str> = text.lines().filter(|l| l.contains("Host: ")).collect();
@@ -68,7 +69,7 @@ async fn one_debug_line_per_request() {
         .is_ok());
     assert_eq!(status, "StatusCode: 200");
 
-    assert!(lines[1].contains("Host: example.com URL: https://example.com/ TimeDuration: "));
+    assert!(lines[1].contains("Host: example.com URL: ftp://example.com/ TimeDuration: "));
     assert!(lines[1].contains("Error: unsupported scheme"));
 }
 
@@ -108,4 +109,48 @@ async fn a_trace_id_prefixes_the_line_as_gohttp_does() {
         "{}",
         lines[1]
     );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_line_is_logged_for_https_too() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let ca = Ca::new("test CA");
+    let server =
+        TestServer::start_tls(certs::server_config(ca.leaf(&["localhost"])), |_| ok("x")).await;
+    let client = Client::builder()
+        .no_proxy()
+        .add_root_certificate(ca.der())
+        .unwrap()
+        .build();
+    let url = server.localhost_url("/demo/args/123");
+    client.get(url.as_str()).send().await.unwrap();
+    let stranger = TestServer::start_tls(
+        certs::server_config(certs::self_signed(&["localhost"])),
+        |_| ok("never"),
+    )
+    .await;
+    let bad = stranger.localhost_url("/");
+    client.get(bad.as_str()).send().await.unwrap_err();
+
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("Host: ")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let host = format!("localhost:{}", server.addr.port());
+    let prefix = format!("Host: {host} URL: {url} TimeDuration: ");
+    assert!(lines[0].contains(&prefix), "{}", lines[0]);
+    assert!(lines[0].ends_with("StatusCode: 200"), "{}", lines[0]);
+    assert!(
+        lines[1].contains(&format!("URL: {bad} TimeDuration: ")),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains("Error: TLS: "), "{}", lines[1]);
+    assert!(lines[1].contains("unknown issuer"), "{}", lines[1]);
 }

@@ -5,15 +5,21 @@
 //! then close, close without answering, stay silent, or trickle bytes slowly. That is how the tests
 //! produce chunked and close-delimited bodies, malformed responses, dead pooled connections and
 //! timeouts — things a well-behaved server would never do on purpose.
+//!
+//! [`TestServer::start_tls`] runs the same script behind a rustls handshake (certificates from
+//! `tls.rs`), counting TCP connections as they are accepted — before the handshake, so a
+//! connection the client refused still counts — and recording what each handshake negotiated.
 #![allow(dead_code)]
+
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 /// One request as the server saw it.
@@ -97,43 +103,145 @@ pub fn ok(body: &str) -> Action {
 
 type Script = dyn Fn(&Seen) -> Action + Send + Sync;
 
+/// What one completed TLS handshake negotiated, as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    /// Which accepted connection (as in [`Seen::conn`]).
+    pub conn: usize,
+    /// The SNI name the client sent (none for an IP address).
+    pub sni: Option<String>,
+    /// The ALPN protocol agreed on.
+    pub alpn: Option<Vec<u8>>,
+    /// The client resumed an earlier session (an abbreviated handshake).
+    pub resumed: bool,
+}
+
 /// A running test server; stops (its accept loop and connections) when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
+    scheme: &'static str,
     accepted: Arc<AtomicUsize>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    handshakes: Arc<Mutex<Vec<Handshake>>>,
     task: JoinHandle<()>,
+}
+
+/// Whether the server speaks TLS.
+#[derive(Clone)]
+enum Mode {
+    Plain,
+    Tls(tokio_rustls::TlsAcceptor),
+    /// TLS when the first byte is a TLS handshake record (0x16), plain HTTP otherwise: one port
+    /// serving both, so a test can check that the client keeps the two kinds of connection apart.
+    Dual(tokio_rustls::TlsAcceptor),
 }
 
 impl TestServer {
     pub async fn start(script: impl Fn(&Seen) -> Action + Send + Sync + 'static) -> TestServer {
+        TestServer::launch(Mode::Plain, "http", Arc::new(script)).await
+    }
+
+    /// The same server behind TLS with `config`: `url()` gives `https://` URLs.
+    pub async fn start_tls(
+        config: Arc<rustls::ServerConfig>,
+        script: impl Fn(&Seen) -> Action + Send + Sync + 'static,
+    ) -> TestServer {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        TestServer::launch(Mode::Tls(acceptor), "https", Arc::new(script)).await
+    }
+
+    /// Plain HTTP and TLS on the same port (see `Mode::Dual`); `url()` gives `http://` URLs.
+    pub async fn start_dual(
+        config: Arc<rustls::ServerConfig>,
+        script: impl Fn(&Seen) -> Action + Send + Sync + 'static,
+    ) -> TestServer {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        TestServer::launch(Mode::Dual(acceptor), "http", Arc::new(script)).await
+    }
+
+    async fn launch(mode: Mode, scheme: &'static str, script: Arc<Script>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let accepted = Arc::new(AtomicUsize::new(0));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let script: Arc<Script> = Arc::new(script);
-        let (acc, sn) = (Arc::clone(&accepted), Arc::clone(&seen));
+        let handshakes = Arc::new(Mutex::new(Vec::new()));
+        let (acc, sn, hs) = (
+            Arc::clone(&accepted),
+            Arc::clone(&seen),
+            Arc::clone(&handshakes),
+        );
         let task = tokio::spawn(async move {
             let mut conns = tokio::task::JoinSet::new();
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
+                // Counted at accept, before any handshake: a refused handshake still counts.
                 let conn = acc.fetch_add(1, Ordering::SeqCst);
-                conns.spawn(serve(stream, conn, Arc::clone(&script), Arc::clone(&sn)));
+                let (mode, script, sn, hs) = (
+                    mode.clone(),
+                    Arc::clone(&script),
+                    Arc::clone(&sn),
+                    Arc::clone(&hs),
+                );
+                conns.spawn(async move {
+                    let acceptor = match mode {
+                        Mode::Plain => return serve(stream, conn, script, sn).await,
+                        Mode::Dual(acceptor) => {
+                            let mut first = [0u8; 1];
+                            match stream.peek(&mut first).await {
+                                Ok(1) if first[0] == 0x16 => acceptor,
+                                Ok(_) => return serve(stream, conn, script, sn).await,
+                                Err(_) => return,
+                            }
+                        }
+                        Mode::Tls(acceptor) => acceptor,
+                    };
+                    let Ok(Ok(tls)) =
+                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
+                            .await
+                    else {
+                        return;
+                    };
+                    let (_, session) = tls.get_ref();
+                    hs.lock().unwrap().push(Handshake {
+                        conn,
+                        sni: session.server_name().map(str::to_owned),
+                        alpn: session.alpn_protocol().map(<[u8]>::to_vec),
+                        resumed: session.handshake_kind() == Some(rustls::HandshakeKind::Resumed),
+                    });
+                    serve(tls, conn, script, sn).await;
+                });
             }
         });
         TestServer {
             addr,
+            scheme,
             accepted,
             seen,
+            handshakes,
             task,
         }
     }
 
-    /// `http://127.0.0.1:PORT` + path.
+    /// `http://127.0.0.1:PORT` + path (`https://` for a TLS server).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("{}://{}{}", self.scheme, self.addr, path)
+    }
+
+    /// `SCHEME://127.0.0.1:PORT` + path, whatever the server speaks (for the dual server).
+    pub fn url_with(&self, scheme: &str, path: &str) -> String {
+        format!("{scheme}://{}{}", self.addr, path)
+    }
+
+    /// `https://localhost:PORT` + path: a URL with a DNS name (so SNI is sent) for this server.
+    pub fn localhost_url(&self, path: &str) -> String {
+        format!("{}://localhost:{}{}", self.scheme, self.addr.port(), path)
+    }
+
+    /// The TLS handshakes completed so far, in order.
+    pub fn handshakes(&self) -> Vec<Handshake> {
+        self.handshakes.lock().unwrap().clone()
     }
 
     /// Connections accepted so far.
@@ -154,8 +262,8 @@ impl Drop for TestServer {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
     conn: usize,
     script: Arc<Script>,
     seen: Arc<Mutex<Vec<Seen>>>,
@@ -168,18 +276,21 @@ async fn serve(
         seen.lock().unwrap().push(request.clone());
         match script(&request) {
             Action::Reply(bytes) => {
-                if stream.write_all(&bytes).await.is_err() {
+                // The flush matters for TLS only: it pushes out records rustls still holds.
+                if stream.write_all(&bytes).await.is_err() || stream.flush().await.is_err() {
                     return;
                 }
             }
             Action::ReplyClose(bytes) => {
                 let _ = stream.write_all(&bytes).await;
+                // A FIN for TCP; for TLS a close_notify alert first, as a polite server does.
+                let _ = stream.shutdown().await;
                 return;
             }
             Action::Close => return,
             Action::Trickle(pieces, gap) => {
                 for piece in pieces {
-                    if stream.write_all(&piece).await.is_err() {
+                    if stream.write_all(&piece).await.is_err() || stream.flush().await.is_err() {
                         return;
                     }
                     tokio::time::sleep(gap).await;
@@ -196,8 +307,8 @@ async fn serve(
 }
 
 /// Reads one request (head + Content-Length body). `None` when the client closed.
-async fn read_request(
-    stream: &mut TcpStream,
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
     buf: &mut Vec<u8>,
     conn: usize,
     index: usize,
