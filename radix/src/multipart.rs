@@ -88,16 +88,10 @@ impl std::error::Error for MultipartError {}
 
 async fn read_parts(mut mp: multer::Multipart<'_>) -> Result<MultipartForm, MultipartError> {
     let mut form = MultipartForm::default();
-    loop {
-        let mut field = match mp.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            // A body that ends inside a part's header lines ends the form, keeping the parts
-            // before it: Go's header reader reports that end as `io.EOF`, which `ReadForm`
-            // takes for the end of the parts.
-            Err(multer::Error::IncompleteHeaders) => break,
-            Err(e) => return Err(MultipartError::Parse(e)),
-        };
+    // A body cut short anywhere is an error, the whole form refused. (Go's `ReadForm` keeps the
+    // parts before a cut that falls inside a part's header lines, its header reader reporting
+    // that end as `io.EOF`; an upload that ended early is not a complete form here.)
+    while let Some(mut field) = mp.next_field().await.map_err(MultipartError::Parse)? {
         // Go's `ReadForm`: a part without a form name is skipped, and a part whose file name is
         // missing or empty is a text value.
         let name = field.name().unwrap_or("").to_string();
