@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use httpclient::Client;
-use servemux::{handler_fn, Config, ConnState, Handler, ServeMux, Server};
+use servemux::{Config, ConnState, Handler, ServeMux, Server};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// The request the tour follows.
