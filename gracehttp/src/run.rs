@@ -200,6 +200,7 @@ async fn pending_verdict(restarting: &mut Option<(spawn::Child, Instant)>) -> Ve
 }
 
 // ANCHOR: drain
+// ANCHOR: drain_new
 /// Stops accepting, lets in-flight requests finish, closes every connection, and waits for the
 /// hijacked ones (WebSockets) to close, up to their own deadline. `timeouts` is the shutdown
 /// timeout and the hijacked timeout (`None`: the shutdown deadline).
@@ -230,6 +231,8 @@ async fn drain(
         Ok(()) => {}
         Err(e) => emit(log, Event::ShutdownTimedOut { forced: e.forced }),
     }
+    // ANCHOR_END: drain_new
+    // ANCHOR: drain_hijacked
     // A hijacked connection is not the server's: `shutdown` neither waited for it nor cut it.
     // Its handler still runs in this process, so returning (and exiting) would cut it.
     let hijacked_deadline = timeouts.1.map_or(deadline, |t| start + t);
@@ -248,6 +251,7 @@ async fn drain(
     }
     emit(log, Event::AllConnectionsClosed);
 }
+// ANCHOR_END: drain_hijacked
 // ANCHOR_END: drain
 
 /// The signals we act on.

@@ -505,6 +505,7 @@ impl AsyncRead for Body {
 }
 
 // ANCHOR: poll_data
+// ANCHOR: poll_buffered
 impl ConnBody {
     /// Puts up to `max` body bytes into `out`; `Ok(0)` only at the body's end.
     fn poll_data(
@@ -531,6 +532,8 @@ impl ConnBody {
                 }
                 continue;
             }
+            // ANCHOR_END: poll_buffered
+            // ANCHOR: poll_direct
             // 2. Inside body data with an empty buffer: read straight into the caller's buffer.
             if let Some(remaining) = self.decoder.data_remaining() {
                 if max >= DIRECT_READ {
@@ -558,4 +561,5 @@ impl ConnBody {
         }
     }
 }
+// ANCHOR_END: poll_direct
 // ANCHOR_END: poll_data
