@@ -57,12 +57,7 @@ fn write_folder(root: &Path) -> std::io::Result<()> {
 }
 
 /// One request through `server`, as the tour prints it.
-async fn show(
-    server: &FileServer,
-    method: &str,
-    target: &str,
-    h: Option<Header>,
-) -> String {
+async fn show(server: &FileServer, method: &str, target: &str, h: Option<Header>) -> String {
     let method = Method::from_bytes(method.as_bytes()).expect("a method");
     let mut headers = HeaderMap::new();
     if let Some((name, value)) = h {
