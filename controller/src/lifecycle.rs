@@ -49,6 +49,7 @@ pub(crate) async fn run<'a, C: Actions>(
     request: &'a Request,
 ) {
     // ANCHOR: run
+    // ANCHOR: run_action
     let mut ctx = controller.new_action_context(request, writer);
 
     let middle = async {
@@ -83,6 +84,8 @@ pub(crate) async fn run<'a, C: Actions>(
             }
         },
     };
+    // ANCHOR_END: run_action
+    // ANCHOR: run_after
     if let Some(jump) = jump {
         tracing::debug!(
             controller = names.controller,
@@ -124,6 +127,7 @@ pub(crate) async fn run<'a, C: Actions>(
             "destruct panicked"
         );
     }
+    // ANCHOR_END: run_after
     // ANCHOR_END: run
 }
 

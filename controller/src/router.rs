@@ -362,6 +362,7 @@ impl Router {
     /// matches; the lowest index wins, so the answer is the ordered scan's, at the cost of one
     /// search instead of one per rule (see [`resolve_ordered`](Self::resolve_ordered)).
     // ANCHOR: resolve
+    // ANCHOR: resolve_rules
     pub fn resolve(&self, path: &str) -> Option<Route> {
         let path = lowercase(path);
         let rule = if self.rules.len() > SCAN_MAX {
@@ -399,6 +400,7 @@ impl Router {
         let args = rule_args(rule, path)?;
         Some(self.route(rule.controller, rule.action, args, Via::Rule(i)))
     }
+    // ANCHOR_END: resolve_rules
 
     /// All rules as one set, built on first use after the last `define_route`. `None` if the
     /// combined automaton is too large for the regex crate's limits; lookups then scan.
@@ -417,6 +419,7 @@ impl Router {
             .as_ref()
     }
 
+    // ANCHOR: resolve_general
     /// The general route (built-in `/controller/action` or the application's parser), else the
     /// default route; the path is already lower case.
     fn resolve_general(&self, path: &str) -> Option<Route> {
@@ -450,6 +453,7 @@ impl Router {
         }
         Some(self.route(ci, target, fit_args(args, target.arity), Via::General))
     }
+    // ANCHOR_END: resolve_general
 
     // ANCHOR_END: resolve
 

@@ -58,6 +58,7 @@ impl<'a> ActionContext<'a> for DemoContext<'a> {
 // ANCHOR_END: context
 
 // ANCHOR: controller
+// ANCHOR: controller_type
 /// The demo controller: its actions are found by `#[controller::actions]` from the `*_action`
 /// method names, as Go finds `XxxAction` methods by reflection.
 pub struct DemoController;
@@ -71,6 +72,7 @@ impl Controller for DemoController {
         }
     }
 }
+// ANCHOR_END: controller_type
 
 // ANCHOR: actions
 #[controller::actions]

@@ -1,7 +1,8 @@
 //! What the book shows from this crate is what the code produces today:
 //!
-//! - "Putting it together" shows what `examples/request_tour.rs` prints (one request's tracing
-//!   events, layer by layer), from the committed copy `examples/request_tour.txt`;
+//! - "One request, every layer" shows what `examples/request_tour.rs` prints (one request's
+//!   tracing events, layer by layer, and a restart), from the committed copy
+//!   `book/src/transcripts/request_tour.txt` (see `common/book_file.rs` for its header line);
 //! - "Controllers and actions" shows the demo's route table (`examples/routes.rs`), from
 //!   `examples/routes.txt`;
 //! - the Benchmarks chapter's tables (`book/src/benchmarks-results.md`) and chart
@@ -12,6 +13,12 @@
 //! `UPDATE_BOOK=1 cargo test -p demo --test book_outputs`.
 
 use demo::{chart, report};
+
+mod common;
+use common::book_file;
+
+/// The command that regenerates every file this test checks.
+const REGENERATE: &str = "UPDATE_BOOK=1 cargo test -p demo --test book_outputs";
 
 #[path = "../examples/request_tour.rs"]
 mod request_tour;
@@ -37,19 +44,17 @@ fn demo_route_table_in_the_book_is_current() {
 
 #[test]
 fn request_tour_in_the_book_is_current() {
-    let now = request_tour::render();
-    let path = format!("{}/examples/request_tour.txt", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("UPDATE_BOOK").is_some() {
-        std::fs::write(&path, &now).expect("write the book's copy");
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(
-        committed == now,
-        "examples/request_tour.txt is stale; regenerate it (see this file's header)\n--- printed now ---\n{now}"
+    let scenes = request_tour::scenes();
+    book_file::check(
+        "request_tour.txt",
+        &book_file::with_anchors(&scenes),
+        REGENERATE,
     );
 }
 
-/// The tour is a real exchange: the seed's greeting inside the demo frame, and each layer spoke.
+/// The tour is a real exchange: the seed's greeting inside the demo frame, each layer spoke, in
+/// order, and after the restart the client's request reached the new server on a new
+/// connection.
 #[test]
 fn the_tour_crosses_every_layer() {
     let now = request_tour::render();
@@ -57,11 +62,20 @@ fn the_tour_crosses_every_layer() {
         "-- response: 200\nHi, Client! Your data is: 123\nbefore demo action\nafter demo action\n"
     ));
     let order = [
+        "controller::router: route rule rule=1",
+        "conn_state: server=\"demo\" remote=127.0.0.1:PORT1 state=New",
         "servemux::conn: request",
         "controller::system: route",
         "controller::lifecycle: lifecycle done; destruct",
         "servemux::conn: response",
-        "httpclient::client: Host: 127.0.0.1:PORT URL: http://127.0.0.1:PORT/demo/args/123",
+        "httpclient::client: Host: 127.0.0.1:PORT2 URL: http://127.0.0.1:PORT2/demo/args/123",
+        "mux handler pattern=\"/demo/args/\" id=123",
+        "gin handler route=\"/demo/args/:id\" id=123",
+        "radix::logger: request method=GET path=/demo/args/123 status=200",
+        "conn_state: server=\"old\" remote=127.0.0.1:PORT1 state=Idle",
+        "conn_state: server=\"old\" remote=127.0.0.1:PORT1 state=Closed",
+        "conn_state: server=\"new\" remote=127.0.0.1:PORT3 state=New",
+        "servemux::conn: request remote=127.0.0.1:PORT3",
     ];
     let mut from = 0;
     for step in order {

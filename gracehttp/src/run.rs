@@ -46,6 +46,7 @@ enum Stop {
 }
 
 // ANCHOR: run
+// ANCHOR: run_start
 pub(crate) async fn run(mut opts: Builder, handler: impl Handler) -> io::Result<()> {
     let log = opts.logger.clone();
     let log = log.as_ref();
@@ -82,6 +83,8 @@ pub(crate) async fn run(mut opts: Builder, handler: impl Handler) -> io::Result<
         }
     }
     tracing::info!(pid = std::process::id(), "serving");
+    // ANCHOR_END: run_start
+    // ANCHOR: run_stop
 
     let stop = serve_until_stop(&exe, &handover, &mut signals, &opts, log).await;
     drop(handover);
@@ -108,10 +111,12 @@ pub(crate) async fn run(mut opts: Builder, handler: impl Handler) -> io::Result<
     }
     Ok(())
 }
+// ANCHOR_END: run_stop
 // ANCHOR_END: run
 
 /// Serves until a restart has succeeded or a shutdown signal arrived.
 // ANCHOR: signals
+// ANCHOR: signals_recv
 async fn serve_until_stop(
     exe: &Exe,
     handover: &[OwnedFd],
@@ -146,6 +151,8 @@ async fn serve_until_stop(
                     return Stop::Shutdown;
                 }
             },
+            // ANCHOR_END: signals_recv
+            // ANCHOR: signals_verdict
             verdict = pending_verdict(&mut restarting) => {
                 let Some((child, started)) = restarting.take() else { continue };
                 let pid = child.pid();
@@ -181,6 +188,7 @@ async fn serve_until_stop(
         }
     }
 }
+// ANCHOR_END: signals_verdict
 // ANCHOR_END: signals
 
 /// The pending child's verdict, or never if there is no pending child.
@@ -192,6 +200,7 @@ async fn pending_verdict(restarting: &mut Option<(spawn::Child, Instant)>) -> Ve
 }
 
 // ANCHOR: drain
+// ANCHOR: drain_new
 /// Stops accepting, lets in-flight requests finish, closes every connection, and waits for the
 /// hijacked ones (WebSockets) to close, up to their own deadline. `timeouts` is the shutdown
 /// timeout and the hijacked timeout (`None`: the shutdown deadline).
@@ -222,6 +231,8 @@ async fn drain(
         Ok(()) => {}
         Err(e) => emit(log, Event::ShutdownTimedOut { forced: e.forced }),
     }
+    // ANCHOR_END: drain_new
+    // ANCHOR: drain_hijacked
     // A hijacked connection is not the server's: `shutdown` neither waited for it nor cut it.
     // Its handler still runs in this process, so returning (and exiting) would cut it.
     let hijacked_deadline = timeouts.1.map_or(deadline, |t| start + t);
@@ -240,6 +251,7 @@ async fn drain(
     }
     emit(log, Event::AllConnectionsClosed);
 }
+// ANCHOR_END: drain_hijacked
 // ANCHOR_END: drain
 
 /// The signals we act on.

@@ -75,6 +75,7 @@ pub(crate) enum Verdict {
 }
 
 // ANCHOR: start
+// ANCHOR: start_fds
 /// Starts our executable with `listeners` at fd 3.. and the readiness pipe after them.
 pub(crate) fn start(exe: &Exe, listeners: &[OwnedFd], timeout: Duration) -> io::Result<Child> {
     let count = listeners.len();
@@ -90,7 +91,9 @@ pub(crate) fn start(exe: &Exe, listeners: &[OwnedFd], timeout: Duration) -> io::
         sources.push(dup_above(fd, ready_target + 1)?);
     }
     let raw: Vec<RawFd> = sources.iter().map(AsRawFd::as_raw_fd).collect();
+    // ANCHOR_END: start_fds
 
+    // ANCHOR: start_exec
     let mut cmd = std::process::Command::new(&exe.path);
     cmd.arg0(&exe.argv0)
         .args(&exe.args)
@@ -128,6 +131,7 @@ fn place(sources: &[RawFd]) -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: start_exec
 // ANCHOR_END: start
 
 /// A close-on-exec copy of `fd` numbered `min` or above.

@@ -198,6 +198,7 @@ impl ProxyEnv {
         }
     }
 
+    // ANCHOR: proxy_for
     /// The proxy for `url` (`http://` or `https://`), `None` to go direct.
     pub fn proxy_for(&self, url: &str) -> Result<Option<&Proxy>, crate::Error> {
         let err = |k| crate::Error::new(k, url);
@@ -234,6 +235,7 @@ impl ProxyEnv {
             Err(why) => Err(err(ErrorKind::InvalidProxy(why.clone()))),
         }
     }
+    // ANCHOR_END: proxy_for
 }
 // ANCHOR_END: env
 
@@ -344,6 +346,7 @@ impl NoProxy {
         rules
     }
 
+    // ANCHOR: use_proxy
     /// Go's `useProxy`: false means "go direct".
     fn use_proxy(&self, host: &str, port: Port<'_>) -> bool {
         if host == "localhost" {
@@ -378,6 +381,7 @@ impl NoProxy {
         }
         true
     }
+    // ANCHOR_END: use_proxy
 }
 // ANCHOR_END: no_proxy
 

@@ -101,6 +101,7 @@ pub struct ResponseBody {
 
 impl ResponseBody {
     // ANCHOR: chunk
+    // ANCHOR: chunk_public
     /// The next piece of the body (never empty); `None` at its end. After an error the body is
     /// over and the connection closed.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
@@ -114,7 +115,9 @@ impl ResponseBody {
         }
         result.map_err(|k| Error::new(k, self.url.as_str()))
     }
+    // ANCHOR_END: chunk_public
 
+    // ANCHOR: next_piece
     async fn next_piece(&mut self) -> Result<Option<Bytes>, ErrorKind> {
         let Some(decoder) = self.decoder.as_mut() else {
             return self.raw_piece().await;
@@ -157,6 +160,7 @@ impl ResponseBody {
             }
         }
     }
+    // ANCHOR_END: next_piece
     // ANCHOR_END: chunk
 
     async fn raw_piece(&mut self) -> Result<Option<Bytes>, ErrorKind> {

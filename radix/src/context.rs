@@ -125,6 +125,7 @@ impl<'e> Context<'e> {
 
     // ---- the chain -------------------------------------------------------
 
+    // ANCHOR: next
     /// Run the remaining handlers of the chain (gin's `c.Next()`; the name is
     /// kept on purpose, `Context` is not an iterator).
     #[allow(clippy::should_implement_trait)]
@@ -154,6 +155,7 @@ impl<'e> Context<'e> {
     pub fn is_aborted(&self) -> bool {
         self.index >= ABORT_INDEX
     }
+    // ANCHOR_END: next
 
     // ---- request ---------------------------------------------------------
 

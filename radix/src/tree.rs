@@ -295,6 +295,7 @@ impl<T> Tree<T> {
     }
 
     /// gin's `addRoute`, run only after `check` passed.
+    // ANCHOR: apply_split
     fn apply(&mut self, route: &str, value: T) {
         let root = &mut self.root;
         root.priority += 1;
@@ -333,6 +334,8 @@ impl<T> Tree<T> {
                 n.full_path = route.into();
                 return;
             }
+            // ANCHOR_END: apply_split
+            // ANCHOR: apply_descend
 
             path = &path[i..];
             let c = path[0];
@@ -370,6 +373,7 @@ impl<T> Tree<T> {
 
             insert_child(n, path, route, value);
             return;
+            // ANCHOR_END: apply_descend
         }
     }
 
@@ -416,6 +420,7 @@ impl<T> Node<T> {
     /// Walk this subtree for `path[pos..]`. Recursion happens only at nodes that
     /// have both a matching static child and a wildcard child: the recursive call
     /// is gin's "push a skipped node and take the static child".
+    // ANCHOR: walk_static
     fn walk<'t, 'p>(
         &'t self,
         path: &'p str,
@@ -453,7 +458,9 @@ impl<T> Node<T> {
                             Walk::Backtrack { tsr: false }
                         };
                     }
+                    // ANCHOR_END: walk_static
 
+                    // ANCHOR: walk_wild
                     // The wildcard child, always last.
                     let w = &n.children[n.children.len() - 1];
                     let rest = &bytes[pos..];
@@ -483,7 +490,9 @@ impl<T> Node<T> {
                             || (c.path.is_empty() && c.indices == b"/")
                     };
                     return Walk::Stop { tsr };
+                    // ANCHOR_END: walk_wild
                 }
+            // ANCHOR: walk_end
             } else if rest.len() == prefix.len() && has_prefix(rest, prefix) {
                 if n.value.is_some() {
                     return Walk::Found(n);
@@ -514,6 +523,7 @@ impl<T> Node<T> {
             } else {
                 Walk::Backtrack { tsr: false }
             };
+            // ANCHOR_END: walk_end
         }
     }
 }

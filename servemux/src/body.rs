@@ -512,6 +512,7 @@ impl AsyncRead for Body {
 }
 
 // ANCHOR: poll_data
+// ANCHOR: poll_buffered
 impl ConnBody {
     /// Puts up to `max` body bytes into `out`; `Ok(0)` only at the body's end.
     fn poll_data(
@@ -538,6 +539,8 @@ impl ConnBody {
                 }
                 continue;
             }
+            // ANCHOR_END: poll_buffered
+            // ANCHOR: poll_direct
             // 2. Inside body data with an empty buffer: read straight into the caller's buffer.
             if let Some(remaining) = self.decoder.data_remaining() {
                 if max >= DIRECT_READ {
@@ -565,4 +568,5 @@ impl ConnBody {
         }
     }
 }
+// ANCHOR_END: poll_direct
 // ANCHOR_END: poll_data

@@ -83,6 +83,7 @@ pub(crate) async fn serve_conn(
 
     // ANCHOR: loop
     loop {
+        // ANCHOR: step1
         // 1. Wait for the start of a request: idle between requests, or cut by shutdown.
         if io.buf.is_empty() {
             if w.has_unflushed() && w.flush_wire().await.is_err() {
@@ -116,7 +117,9 @@ pub(crate) async fn serve_conn(
         }
         first = false;
         shared.set_state(remote, ConnState::Active);
+        // ANCHOR_END: step1
 
+        // ANCHOR: step2
         // 2. Read the request: its head now, its body as the handler asks for it.
         let mut req = match read_request(io, &mut w, cfg, &mut spare, remote, &gate).await {
             Ok(req) => req,
@@ -130,7 +133,9 @@ pub(crate) async fn serve_conn(
             }
             Err(Refusal { answer: None, .. }) => return,
         };
+        // ANCHOR_END: step2
 
+        // ANCHOR: step3
         // 3. Run the handler. A panic is caught here so it only costs this connection.
         tracing::debug!(%remote, method = %req.method(), target = req.target(), "request");
         let outcome = catch_unwind(shared.handler.serve_http(&mut w, &mut req)).await;
@@ -159,7 +164,9 @@ pub(crate) async fn serve_conn(
                 true
             }
         };
+        // ANCHOR_END: step3
 
+        // ANCHOR: step4
         // 4. Take the read side back; close, or loop for the next request (its bytes may
         // already be in the buffer).
         let unread = req.wire_body_mut().left_unread();
@@ -174,6 +181,7 @@ pub(crate) async fn serve_conn(
             let _ = w.flush_wire().await;
             return;
         }
+        // ANCHOR_END: step4
     }
     // ANCHOR_END: loop
 }

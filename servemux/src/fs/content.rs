@@ -102,6 +102,7 @@ fn set(w: &mut ResponseWriter, name: header::HeaderName, value: &str) {
 }
 
 // ANCHOR: serve_sized
+// ANCHOR: sized_type
 /// `serve_content` once the size is known (or failed to be): Go's `serveContent`. The file
 /// server calls this directly with the size from the file's metadata.
 pub(crate) async fn serve_sized<C: Content>(
@@ -140,7 +141,9 @@ pub(crate) async fn serve_sized<C: Content>(
             ctype.to_owned()
         }
     };
+    // ANCHOR_END: sized_type
 
+    // ANCHOR: sized_ranges
     let size = match size {
         Ok(size) => size,
         Err(msg) => {
@@ -165,7 +168,9 @@ pub(crate) async fn serve_sized<C: Content>(
         // More bytes asked for than exist: an attack or a confused client; send it all once.
         ranges.clear();
     }
+    // ANCHOR_END: sized_ranges
 
+    // ANCHOR: sized_code
     let mut code = StatusCode::OK;
     let mut send_size = size;
     let mut boundary = None;
@@ -193,7 +198,9 @@ pub(crate) async fn serve_sized<C: Content>(
             boundary = Some(b);
         }
     }
+    // ANCHOR_END: sized_code
 
+    // ANCHOR: sized_send
     set(w, header::ACCEPT_RANGES, "bytes");
     // Go leaves the length out when the handler set a Content-Encoding (it may be compressing on
     // the fly), except for ranges.
@@ -236,6 +243,7 @@ pub(crate) async fn serve_sized<C: Content>(
         }
     }
 }
+// ANCHOR_END: sized_send
 // ANCHOR_END: serve_sized
 
 /// Reads until `buf` is full or the content ends (Go's `io.ReadFull`, errors counted as the end).

@@ -86,6 +86,7 @@ impl Node {
     }
 
     // ANCHOR: match
+    // ANCHOR: match_host_method
     /// The leaf for `host`, `method` and the escaped, cleaned `path`, with the wildcard values
     /// (Go's `routingNode.match`): host-specific patterns first, then host-less ones.
     pub fn find<'p>(
@@ -128,7 +129,9 @@ impl Node {
             .as_deref()
             .and_then(|n| n.find_path(path, matches))
     }
+    // ANCHOR_END: match_host_method
 
+    // ANCHOR: match_path
     /// Matches the rest of the path below this node: literal child, then wildcard child, then
     /// multi child, backtracking when a branch fails (Go's `matchPath`).
     fn find_path<'p>(&self, path: &'p str, matches: &mut Vec<Cow<'p, str>>) -> Option<&Leaf> {
@@ -157,6 +160,7 @@ impl Node {
         }
         Some(leaf)
     }
+    // ANCHOR_END: match_path
     // ANCHOR_END: match
 
     /// Adds to `set` every method whose patterns (for `host`, then for any host) match `path`;
