@@ -23,7 +23,23 @@ use crate::{BoxFuture, Handler, Request, ResponseWriter};
 /// already set a `Content-Type`, a GET gets the body `<a href="URL">Moved Permanently</a>.` and a
 /// HEAD gets the `Content-Type` that body would have had.
 pub async fn redirect(w: &mut ResponseWriter, r: &Request, url: &str, code: StatusCode) {
-    let url = absolute_redirect_target(url, r.path());
+    redirect_relative_to(w, r, r.path(), url, code).await;
+}
+
+/// [`redirect`], with a relative `url` resolved against `base_path` instead of the request's path.
+///
+/// Go's `http.Redirect` resolves against `r.URL.Path`, which a Go handler may have rewritten
+/// before calling it (gin's trailing-slash redirect sets it to the new path; `HandleContext`
+/// re-dispatches under another one); servemux's [`Request`] keeps the path it was sent, so a
+/// caller in that position passes its path here.
+pub async fn redirect_relative_to(
+    w: &mut ResponseWriter,
+    r: &Request,
+    base_path: &str,
+    url: &str,
+    code: StatusCode,
+) {
+    let url = absolute_redirect_target(url, base_path);
     let had_content_type = w.header().contains_key(header::CONTENT_TYPE);
     let location = hex_escape_non_ascii(&url);
     // Every byte left is printable ASCII, so this only fails on control characters, which a
@@ -124,8 +140,9 @@ impl Handler for RedirectHandler {
     }
 }
 
-/// Go's `(&url.URL{Path: path, RawQuery: query}).String()`, the redirect target the mux builds.
-pub(crate) fn url_string(path: &str, query: &str) -> String {
+/// Go's `(&url.URL{Path: path, RawQuery: query}).String()`: the redirect target the mux builds,
+/// and the one gin builds after replacing a request's path.
+pub fn url_string(path: &str, query: &str) -> String {
     let mut s = String::with_capacity(path.len() + query.len() + 8);
     // RFC 3986 4.2: a relative path whose first segment holds a colon needs `./` in front.
     if !path.starts_with('/') && path.split('/').next().is_some_and(|seg| seg.contains(':')) {
