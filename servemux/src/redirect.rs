@@ -67,7 +67,7 @@ pub async fn redirect_relative_to(
 /// request path and cleaned, its trailing slash kept.
 fn absolute_redirect_target(url: &str, request_path: &str) -> String {
     // `//host/x` parses as a URL with a host, `scheme:...` as one with a scheme: used verbatim.
-    if url.starts_with("//") || has_scheme(url) {
+    if has_host(url) || has_scheme(url) {
         return url.to_owned();
     }
     let mut url = if url.starts_with('/') {
@@ -92,6 +92,23 @@ fn absolute_redirect_target(url: &str, request_path: &str) -> String {
         cleaned.push('/');
     }
     cleaned + &query
+}
+
+/// Whether Go's `url.Parse` finds a host in `url` (which has no scheme): it reads an authority
+/// only after exactly two slashes (`///x` is a path), up to the next `/`, `?` or `#`, and the
+/// host is what follows its last `@`; `//` or `//@/x` give an empty host, which counts as none.
+fn has_host(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("//") else {
+        return false;
+    };
+    if rest.starts_with('/') {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .rsplit('@')
+        .next()
+        .is_some_and(|host| !host.is_empty())
 }
 
 /// Whether `url` starts with `scheme:` as Go's `url.Parse` would see it.
@@ -246,6 +263,14 @@ mod tests {
         assert_eq!(absolute_redirect_target("../c/", "/x/y/z"), "/x/c/");
         assert_eq!(absolute_redirect_target("", "/x/y"), "/x/");
         assert_eq!(absolute_redirect_target("//h/x/../y", "/"), "//h/x/../y");
+        // Three slashes or an empty authority: no host, so a path like any other.
+        assert_eq!(absolute_redirect_target("///users/", "/"), "/users/");
+        assert_eq!(absolute_redirect_target("//", "/x"), "/");
+        assert_eq!(absolute_redirect_target("//@/a/../b", "/"), "/@/b");
+        assert_eq!(
+            absolute_redirect_target("//u@h/a/../b", "/"),
+            "//u@h/a/../b"
+        );
         assert_eq!(
             absolute_redirect_target("http://h/x/../y", "/"),
             "http://h/x/../y"
