@@ -350,7 +350,8 @@ impl Engine {
         (p, unescape)
     }
 
-    /// gin's `handleHTTPRequest`; `path` replaces the request's path (for `handle_context`).
+    /// gin's `handleHTTPRequest`; `path_override` replaces the request's path (for
+    /// `handle_context`).
     async fn dispatch(&self, w: &mut ResponseWriter, r: &mut Request, path_override: Option<&str>) {
         let method = r.method().clone();
         // The common case looks up the request path itself, and parameters are ranges of it.
