@@ -8,7 +8,8 @@
 //! 2. **Rules** ([`Router::define_route`]) are tried in registration order; the first regex that
 //!    matches wins and its capture groups become the action's `String` arguments, padded with
 //!    `""` or cut to the action's arity. Go tries them one by one, so every rule costs every
-//!    request that falls through to a general route ([`Router::resolve_ordered`] does the same).
+//!    request that falls through to a general route (`Router::resolve_ordered`, behind the
+//!    `internals` feature, does the same).
 //!    [`Router::resolve`] gives the same answer with one [`RegexSet`] search over all rules once
 //!    there are more than a handful; `benches/route.rs` measures both.
 //! 3. **General routes** (from [`Router::register_routes`]): `/controller/action`, at most two
@@ -54,6 +55,24 @@ pub struct Router {
     parse: Option<ParseRoutePath>,
     /// Where a general route that names nothing registered goes, if set.
     default_route: Option<(usize, ActionRef)>,
+}
+
+/// The controllers by route name, the rules' patterns in order and the empty-segment names; the
+/// controllers and the path parser are trait objects and show as names or presence.
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut controllers: Vec<&str> = self.by_name.keys().copied().collect();
+        controllers.sort_unstable();
+        let rules: Vec<&str> = self.rules.iter().map(|r| r.regex.as_str()).collect();
+        f.debug_struct("Router")
+            .field("controllers", &controllers)
+            .field("rules", &rules)
+            .field("empty_controller", &self.empty_controller)
+            .field("empty_action", &self.empty_action)
+            .field("parse", &self.parse.is_some())
+            .field("default_route", &self.default_route.map(|(_, a)| a.name))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Router {
@@ -360,7 +379,7 @@ impl Router {
     ///
     /// With more than a few rules, one [`RegexSet`] pass over the path finds every rule that
     /// matches; the lowest index wins, so the answer is the ordered scan's, at the cost of one
-    /// search instead of one per rule (see [`resolve_ordered`](Self::resolve_ordered)).
+    /// search instead of one per rule (see `resolve_ordered`).
     // ANCHOR: resolve
     // ANCHOR: resolve_rules
     pub fn resolve(&self, path: &str) -> Option<Route> {
@@ -377,7 +396,9 @@ impl Router {
     }
 
     /// The same answer as [`resolve`](Self::resolve), found the way Go finds it: every rule's regex
-    /// is tried in order. Kept public so the bench can put the two side by side.
+    /// is tried in order. Public only with the `internals` feature, which controller's own bench
+    /// and tests turn on to put the two side by side.
+    #[cfg(feature = "internals")]
     pub fn resolve_ordered(&self, path: &str) -> Option<Route> {
         let path = lowercase(path);
         self.resolve_rule_scan(&path)

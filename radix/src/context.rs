@@ -28,6 +28,7 @@ use crate::engine::Engine;
 use crate::errors::{Error, ErrorType};
 use crate::handler::{HandlerFunc, ABORT_INDEX};
 use crate::multipart::MultipartForm;
+use crate::params::ParamRanges;
 
 /// Everything a handler sees of one request.
 pub struct Context<'e> {
@@ -39,8 +40,8 @@ pub struct Context<'e> {
     handlers: &'e [HandlerFunc],
     /// gin's `c.index`: position of the running handler; `usize::MAX` before the first.
     index: usize,
-    /// (key, start, end): keys borrow the tree, values are ranges of the path.
-    params: Vec<(&'e str, usize, usize)>,
+    /// Keys borrow the tree, values are ranges of the path (inline: no allocation per request).
+    params: ParamRanges<'e>,
     /// Parameter values when they are not ranges of `r.path()` (the route was looked up in the
     /// raw or cleaned path): one per entry of `params`, in order.
     owned_params: Option<Vec<String>>,
@@ -62,13 +63,31 @@ pub struct Context<'e> {
     pub(crate) body: Option<Bytes>,
 }
 
+/// The request line, the route, its parameters and the chain's position; the writer, the engine
+/// and the stored values (`Any`) are left out.
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params: Vec<(&str, &str)> = self.params().collect();
+        f.debug_struct("Context")
+            .field("method", self.r.method())
+            .field("path", &self.path())
+            .field("full_path", &self.full_path)
+            .field("params", &params)
+            .field("index", &(self.index as isize))
+            .field("handlers", &self.handlers.len())
+            .field("keys", &self.keys.len())
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'e> Context<'e> {
     pub(crate) fn new(
         engine: &'e Engine,
         w: &'e mut ResponseWriter,
         r: &'e mut Request,
         handlers: &'e [HandlerFunc],
-        params: Vec<(&'e str, usize, usize)>,
+        params: ParamRanges<'e>,
         full_path: &'e str,
     ) -> Self {
         Context {
@@ -128,16 +147,18 @@ impl<'e> Context<'e> {
     // ANCHOR: next
     /// Run the remaining handlers of the chain (gin's `c.Next()`; the name is
     /// kept on purpose, `Context` is not an iterator).
+    ///
+    /// Not boxed: each handler already returns a boxed future, which is what lets a middleware
+    /// await `next()` inside its own call, so the loop itself can live in the caller's future
+    /// and running a chain costs no allocation of its own.
     #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> BoxFuture<'_> {
-        Box::pin(async move {
-            let handlers = self.handlers;
+    pub async fn next(&mut self) {
+        let handlers = self.handlers;
+        self.index = self.index.wrapping_add(1);
+        while self.index < handlers.len() {
+            (handlers[self.index])(self).await;
             self.index = self.index.wrapping_add(1);
-            while self.index < handlers.len() {
-                (handlers[self.index])(self).await;
-                self.index = self.index.wrapping_add(1);
-            }
-        })
+        }
     }
 
     /// Stop the chain: handlers after the current one will not run.
@@ -200,13 +221,17 @@ impl<'e> Context<'e> {
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
         let path = self.r.path();
         let owned = self.owned_params.as_deref();
-        self.params.iter().enumerate().map(move |(i, &(k, s, e))| {
-            let v = match owned {
-                Some(values) => values.get(i).map(String::as_str).unwrap_or(""),
-                None => path.get(s..e).unwrap_or(""),
-            };
-            (k, v)
-        })
+        self.params
+            .as_slice()
+            .iter()
+            .enumerate()
+            .map(move |(i, p)| {
+                let v = match owned {
+                    Some(values) => values.get(i).map(String::as_str).unwrap_or(""),
+                    None => path.get(p.range.0..p.range.1).unwrap_or(""),
+                };
+                (p.key, v)
+            })
     }
 
     /// The first value of query parameter `key` (gin's `GetQuery`).
@@ -348,28 +373,20 @@ impl<'e> Context<'e> {
         self.abort_with_status(500);
     }
 
-    /// Redirect to `location` (gin's `c.Redirect`, via Go's `http.Redirect`).
+    /// Redirect to `location` (gin's `c.Redirect`, which is Go's `http.Redirect`: servemux's
+    /// [`redirect_relative_to`](servemux::redirect_relative_to), a relative location resolved
+    /// against [`path`](Self::path) like Go's against `Request.URL.Path`). An invalid code is
+    /// ignored.
     pub async fn redirect(&mut self, code: u16, location: &str) {
         let Ok(status) = StatusCode::from_u16(code) else {
             return;
         };
-        if let Ok(v) = HeaderValue::from_str(location) {
-            self.w.header_mut().insert(http::header::LOCATION, v);
-        }
-        let is_get = self.r.method() == Method::GET;
-        let is_head = self.r.method() == Method::HEAD;
-        if is_get || is_head {
-            self.w.header_mut().insert(
-                http::header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-        }
-        self.status(status.as_u16());
-        if is_get {
-            let body = crate::redirect::html_body(location, status);
-            if let Err(e) = self.w.write(body.as_bytes()).await {
-                tracing::debug!(error = %e, "response write failed");
-            }
-        }
+        // The redirect's status replaces a pending 404/405, as `status` would.
+        self.pending_status = None;
+        let base = self
+            .path_override
+            .as_deref()
+            .unwrap_or_else(|| self.r.path());
+        servemux::redirect_relative_to(self.w, self.r, base, location, status).await;
     }
 }

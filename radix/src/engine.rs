@@ -21,9 +21,11 @@ use std::sync::Arc;
 use crate::client_ip::{ClientIpConfig, TrustedProxies, TrustedProxyError};
 use crate::context::Context;
 use crate::error::InsertError;
-use crate::group::{join_paths, RouterGroup};
+use crate::group::RouterGroup;
 use crate::handler::{HandlerFunc, HandlersChain, ABORT_INDEX};
+use crate::join_paths::join_paths;
 use crate::middleware::{logger, recovery};
+use crate::params::ParamRanges;
 use crate::redirect;
 use crate::tree::Tree;
 
@@ -124,6 +126,33 @@ pub struct Engine {
     pub max_multipart_field_bytes: u64,
     /// Templates loaded by [`load_html_glob`](Self::load_html_glob).
     pub(crate) templates: Option<Arc<minijinja::Environment<'static>>>,
+}
+
+/// The routes per method and the settings; handlers are closures and show as counts.
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let routes: Vec<(&str, usize)> = self
+            .trees
+            .iter()
+            .map(|(m, t)| (m.as_str(), t.len()))
+            .collect();
+        f.debug_struct("Engine")
+            .field("routes", &routes)
+            .field("middleware", &self.middleware.len())
+            .field("no_route", &self.no_route.len())
+            .field("no_method", &self.no_method.len())
+            .field("redirect_trailing_slash", &self.redirect_trailing_slash)
+            .field("redirect_fixed_path", &self.redirect_fixed_path)
+            .field("handle_method_not_allowed", &self.handle_method_not_allowed)
+            .field("remove_extra_slash", &self.remove_extra_slash)
+            .field("use_raw_path", &self.use_raw_path)
+            .field("unescape_path_values", &self.unescape_path_values)
+            .field("client_ip", &self.client_ip)
+            .field("secure_json_prefix", &self.secure_json_prefix)
+            .field("max_multipart_field_bytes", &self.max_multipart_field_bytes)
+            .field("templates", &self.templates.is_some())
+            .finish()
+    }
 }
 
 impl Default for Engine {
@@ -316,78 +345,59 @@ impl Engine {
             None => r.path().to_string(),
         };
         if self.remove_extra_slash {
-            p = redirect::gin_clean_path(&p);
+            p = servemux::clean_path(&p).into_owned();
         }
         (p, unescape)
     }
 
-    /// gin's `handleHTTPRequest`; `path` replaces the request's path (for `handle_context`).
-    async fn dispatch(&self, w: &mut ResponseWriter, r: &mut Request, path: Option<&str>) {
+    /// gin's `handleHTTPRequest`; `path_override` replaces the request's path (for
+    /// `handle_context`).
+    async fn dispatch(&self, w: &mut ResponseWriter, r: &mut Request, path_override: Option<&str>) {
         let method = r.method().clone();
         // The common case looks up the request path itself, and parameters are ranges of it.
-        let plain = path.is_none() && !self.use_raw_path && !self.remove_extra_slash;
+        let plain = path_override.is_none() && !self.use_raw_path && !self.remove_extra_slash;
         let (owned_path, unescape) = if plain {
             (String::new(), false)
         } else {
-            self.lookup_path(r, path)
+            self.lookup_path(r, path_override)
         };
         let owned = !plain && owned_path != r.path();
         if let Some((_, tree)) = self.trees.iter().find(|(m, _)| *m == method) {
-            // Look up, then keep only what outlives the borrow of `r`: the
-            // chain and full path (borrowed from the tree) and param offsets.
-            let found = {
-                let path: &str = if owned { &owned_path } else { r.path() };
-                match tree.get(path) {
-                    Ok(m) => {
-                        let base = path.as_ptr() as usize;
-                        let params = m
-                            .params
+            // Look up, then keep only what outlives the borrow of `r`: the chain and the route
+            // (borrowed from the tree) and where each parameter lies in the path.
+            let path: &str = if owned { &owned_path } else { r.path() };
+            let mut params = ParamRanges::new();
+            match tree.lookup(path, &mut params) {
+                Ok((chain, full_path)) => {
+                    // Looked up in a path other than `r.path()`: the values are copied out.
+                    let values = owned.then(|| {
+                        params
+                            .as_slice()
                             .iter()
                             .map(|p| {
-                                let start = p.value.as_ptr() as usize - base;
-                                (p.key, start, start + p.value.len())
+                                let value = owned_path.get(p.range.0..p.range.1).unwrap_or("");
+                                if unescape {
+                                    crate::raw_path::path_unescape(value)
+                                } else {
+                                    value.to_string()
+                                }
                             })
-                            .collect::<Vec<_>>();
-                        let values = owned.then(|| {
-                            m.params
-                                .iter()
-                                .map(|p| {
-                                    if unescape {
-                                        crate::raw_path::path_unescape(p.value)
-                                    } else {
-                                        p.value.to_string()
-                                    }
-                                })
-                                .collect()
-                        });
-                        Ok((m.value, params, m.full_path, values))
-                    }
-                    Err(nf) => Err(nf.tsr),
-                }
-            };
-            match found {
-                Ok((chain, params, full_path, values)) => {
+                            .collect()
+                    });
                     let mut c = Context::new(self, w, r, chain, params, full_path)
                         .with_owned_params(values)
-                        .with_path_override(path.map(str::to_string));
+                        .with_path_override(path_override.map(str::to_string));
                     c.next().await;
                     return;
                 }
-                Err(tsr) => {
-                    let rpath = if owned { owned_path.as_str() } else { r.path() };
-                    if method != Method::CONNECT && rpath != "/" {
-                        if tsr && self.redirect_trailing_slash {
-                            redirect_trailing_slash(self, w, r).await;
+                Err(not_found) => {
+                    if method != Method::CONNECT && path != "/" {
+                        if not_found.tsr && self.redirect_trailing_slash {
+                            redirect::trailing_slash(w, r).await;
                             return;
                         }
-                        if self.redirect_fixed_path {
-                            let cleaned = redirect::gin_clean_path(r.path());
-                            // gin 1.8.1 passes `RedirectFixedPath` (true here) as the
-                            // trailing-slash switch of this look-up, not `RedirectTrailingSlash`.
-                            if let Some(fixed) = tree.find_case_insensitive_path(&cleaned, true) {
-                                redirect_request(self, w, r, &fixed).await;
-                                return;
-                            }
+                        if self.redirect_fixed_path && redirect::fixed_path(w, r, tree).await {
+                            return;
                         }
                     }
                 }
@@ -447,7 +457,8 @@ async fn serve_error(
     body: &str,
 ) {
     {
-        let mut c = Context::new(engine, w, r, chain, Vec::new(), "").with_default_status(code);
+        let mut c =
+            Context::new(engine, w, r, chain, ParamRanges::new(), "").with_default_status(code);
         c.next().await;
     }
     if w.bytes_written() > 0 {
@@ -465,44 +476,4 @@ async fn serve_error(
             tracing::debug!(error = %e, "response write failed");
         }
     }
-}
-
-/// gin's `redirectTrailingSlash`: add or remove the final `/` (honouring
-/// `X-Forwarded-Prefix`) and redirect.
-async fn redirect_trailing_slash(engine: &Engine, w: &mut ResponseWriter, r: &mut Request) {
-    let mut p = r.path().to_string();
-    if let Some(prefix) = r
-        .headers()
-        .get("X-Forwarded-Prefix")
-        .and_then(|v| v.to_str().ok())
-    {
-        let prefix = redirect::clean_path(prefix);
-        if prefix != "." {
-            p = format!("{prefix}/{p}");
-        }
-    }
-    let new_path = if p.len() > 1 && p.ends_with('/') {
-        p[..p.len() - 1].to_string()
-    } else {
-        format!("{p}/")
-    };
-    redirect_request(engine, w, r, &new_path).await;
-}
-
-/// gin's `redirectRequest`: 301 for GET, 307 for anything else.
-async fn redirect_request(
-    engine: &Engine,
-    w: &mut ResponseWriter,
-    r: &mut Request,
-    new_path: &str,
-) {
-    let code = if r.method() == Method::GET {
-        StatusCode::MOVED_PERMANENTLY
-    } else {
-        StatusCode::TEMPORARY_REDIRECT
-    };
-    let url = redirect::location(new_path, r.raw_query());
-    tracing::debug!(from = r.path(), to = %url, code = code.as_u16(), "redirecting request");
-    let mut c = Context::new(engine, w, r, &[], Vec::new(), "");
-    c.redirect(code.as_u16(), &url).await;
 }

@@ -22,6 +22,7 @@ use servemux::BoxFuture;
 use crate::context::Context;
 use crate::engine::{Engine, RouteError};
 use crate::handler::{handler, HandlerFunc};
+use crate::join_paths::join_paths;
 
 /// Methods registered by [`RouterGroup::any`] (gin 1.8.1's `anyMethods`).
 pub const ANY_METHODS: [&str; 9] = [
@@ -33,6 +34,16 @@ pub struct RouterGroup<'e> {
     engine: &'e mut Engine,
     base: String,
     handlers: Vec<HandlerFunc>,
+}
+
+/// The base path and how many middleware the group's routes get (handlers are closures).
+impl std::fmt::Debug for RouterGroup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouterGroup")
+            .field("base", &self.base)
+            .field("handlers", &self.handlers.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'e> RouterGroup<'e> {
@@ -171,31 +182,5 @@ impl<'e> RouterGroup<'e> {
             self.handle_chain(m, relative, vec![h.clone()])?;
         }
         Ok(())
-    }
-}
-
-/// gin's `joinPaths`: `path.Join`, keeping a trailing slash of `relative`.
-pub fn join_paths(absolute: &str, relative: &str) -> String {
-    if relative.is_empty() {
-        return absolute.to_string();
-    }
-    let joined = crate::redirect::clean_path(&format!("{absolute}/{relative}"));
-    if relative.ends_with('/') && !joined.ends_with('/') {
-        joined + "/"
-    } else {
-        joined
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::join_paths;
-
-    #[test]
-    fn join_like_gin() {
-        assert_eq!(join_paths("/", "/users"), "/users");
-        assert_eq!(join_paths("/v1", "users/"), "/v1/users/");
-        assert_eq!(join_paths("/v1", ""), "/v1");
-        assert_eq!(join_paths("/v1/", "/:id"), "/v1/:id");
     }
 }

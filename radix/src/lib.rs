@@ -3,16 +3,54 @@
 //! middleware, the per-request [`Context`] with its `next()`/`abort()` handler
 //! chain, and the [`logger`]/[`recovery`] middleware of `gin.Default()`.
 //!
+//! A route with a parameter, and one request dispatched to it. The engine is a
+//! [`servemux::Handler`], so here a servemux recorder stands in for the connection;
+//! on a socket the same engine runs on [`servemux::Server`] like any other handler.
+//!
+//! ```
+//! use futures_util::FutureExt;
+//! use radix::Engine;
+//! use servemux::http::{Method, StatusCode};
+//! use servemux::{Handler, Request, ResponseWriter};
+//!
+//! let mut engine = Engine::new();
+//! engine
+//!     .get("/users/:name", |c| {
+//!         Box::pin(async move {
+//!             let body = format!("hello {}", c.param("name"));
+//!             c.string(200, &body).await;
+//!         })
+//!     })
+//!     .expect("the route is valid");
+//!
+//! let mut w = ResponseWriter::recorder();
+//! let mut r = Request::new(Method::GET, "/users/gopher").expect("a valid target");
+//! // Nothing in this chain waits for I/O, so one poll runs it to the end.
+//! engine.serve_http(&mut w, &mut r).now_or_never().expect("done in one poll");
+//! w.finish_recording(); // what the server does when the handler returns
+//! assert_eq!(w.status(), StatusCode::OK);
+//! assert_eq!(w.recorded_body(), b"hello gopher");
+//!
+//! // The tree alone: the value stored for the route and the parameters, borrowed from the path.
+//! let mut tree = radix::Tree::new();
+//! tree.insert("/repos/:owner/:repo", "repo").expect("the route is valid");
+//! let m = tree.get("/repos/rust-lang/rust").expect("the route matches");
+//! assert_eq!((*m.value, m.params.by_name("repo")), ("repo", "rust"));
+//! ```
+//!
 //! Beyond routing, the context carries what gin users reach for daily: binding with
 //! validation ([`Context::should_bind`]), cookies, [`Context::client_ip`] with trusted proxies,
 //! the error chain, the renders (XML, YAML, JSON variants, files, SSE, HTML templates),
 //! multipart uploads, and [`basic_auth`].
 //!
-//! The engine implements [`servemux::Handler`], so it runs on
-//! [`servemux::Server`] like any other handler.
+//! With the `internals` feature, `route_table` (the gin differential's route-table server)
+//! is public too; radix's own tests and examples turn it on.
+
+#![forbid(unsafe_code)]
 
 mod case_insensitive;
 mod error;
+mod inline_list;
 mod params;
 mod printer;
 mod tree;
@@ -25,8 +63,10 @@ mod context;
 mod engine;
 mod group;
 mod handler;
+mod join_paths;
 mod middleware;
 mod redirect;
+#[cfg(feature = "internals")]
 pub mod route_table;
 mod static_files;
 
@@ -51,8 +91,9 @@ pub use context::Context;
 pub use cookie::{go_set_cookie_line, query_escape, query_unescape};
 pub use engine::{default_engine, Engine, RouteError, DEFAULT_404_BODY, DEFAULT_405_BODY};
 pub use errors::{by_type, errors_string, Error, ErrorType};
-pub use group::{join_paths, RouterGroup, ANY_METHODS};
+pub use group::{RouterGroup, ANY_METHODS};
 pub use handler::{handler, HandlerFunc, HandlersChain, ABORT_INDEX};
+pub use join_paths::join_paths;
 pub use middleware::{logger, recovery};
 pub use multipart::{FileHeader, MultipartError, MultipartForm};
 pub use render::{

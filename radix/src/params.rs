@@ -6,7 +6,9 @@
 //! route with more spills to a `Vec` once. Keys borrow from the tree (`'k`),
 //! values borrow from the request path (`'v`), so a lookup copies nothing.
 
-use std::mem::MaybeUninit;
+use std::ops::Range;
+
+use crate::inline_list::InlineList;
 
 /// How many parameters fit inline before [`Params`] moves to the heap.
 ///
@@ -24,41 +26,41 @@ pub struct Param<'k, 'v> {
     pub value: &'v str,
 }
 
+/// What unused inline slots hold; never read.
+const EMPTY: Param<'static, 'static> = Param { key: "", value: "" };
+
 // ANCHOR: params
 /// The ordered list of parameters of one match (gin's `Params`).
+#[derive(Clone)]
 pub struct Params<'k, 'v> {
-    kind: Kind<'k, 'v>,
+    list: InlineList<Param<'k, 'v>, INLINE_PARAMS>,
 }
 
-// The size difference is the point: the inline variant keeps a lookup off the heap.
-#[allow(clippy::large_enum_variant)]
-enum Kind<'k, 'v> {
-    /// The first `len` slots are initialised; the rest are never read.
-    Inline {
-        len: usize,
-        slots: [MaybeUninit<Param<'k, 'v>>; INLINE_PARAMS],
-    },
-    Heap(Vec<Param<'k, 'v>>),
+/// Where a lookup puts what it captures. [`Params`] keeps the matched text; the engine's
+/// [`ParamRanges`] keeps where that text lies in the path, because the request the path belongs
+/// to is lent to the handlers mutably while the parameters are still needed.
+pub(crate) trait Captures<'k, 'v> {
+    /// Record that wildcard `key` matched `path[range]`.
+    fn capture(&mut self, key: &'k str, path: &'v str, range: Range<usize>);
+    /// How many parameters are recorded (a mark to backtrack to).
+    fn len(&self) -> usize;
+    /// Forget every parameter after the first `n` (the lookup backtracked).
+    fn truncate(&mut self, n: usize);
 }
 // ANCHOR_END: params
 
 impl<'k, 'v> Params<'k, 'v> {
-    /// An empty list. Costs nothing: the inline slots are left uninitialised.
+    /// An empty list, with room for [`INLINE_PARAMS`] parameters before it needs the heap.
+    #[inline(always)]
     pub fn new() -> Self {
         Params {
-            kind: Kind::Inline {
-                len: 0,
-                slots: [const { MaybeUninit::uninit() }; INLINE_PARAMS],
-            },
+            list: InlineList::new(EMPTY),
         }
     }
 
     /// Number of captured parameters.
     pub fn len(&self) -> usize {
-        match &self.kind {
-            Kind::Inline { len, .. } => *len,
-            Kind::Heap(v) => v.len(),
-        }
+        self.list.len()
     }
 
     /// True when the route had no wildcards.
@@ -68,15 +70,7 @@ impl<'k, 'v> Params<'k, 'v> {
 
     /// The parameters in route order.
     pub fn as_slice(&self) -> &[Param<'k, 'v>] {
-        match &self.kind {
-            Kind::Inline { len, slots } => {
-                // SAFETY: `push` initialises slot `len` before incrementing `len`,
-                // and `truncate` only lowers it, so slots[..len] are initialised.
-                // `MaybeUninit<Param>` has the same layout as `Param`.
-                unsafe { std::slice::from_raw_parts(slots.as_ptr().cast::<Param<'k, 'v>>(), *len) }
-            }
-            Kind::Heap(v) => v,
-        }
+        self.list.as_slice()
     }
 
     /// Iterate over the parameters in route order.
@@ -94,56 +88,87 @@ impl<'k, 'v> Params<'k, 'v> {
         self.get(key).unwrap_or("")
     }
 
-    /// Append a parameter; moves to the heap on the ninth.
+    /// Append a parameter; the one after the [`INLINE_PARAMS`]th moves the list to the heap.
     #[inline(always)]
     pub(crate) fn push(&mut self, key: &'k str, value: &'v str) {
-        let param = Param { key, value };
-        match &mut self.kind {
-            Kind::Inline { len, slots } if *len < INLINE_PARAMS => {
-                slots[*len].write(param);
-                *len += 1;
-            }
-            _ => self.push_slow(param),
+        self.list.push(Param { key, value });
+    }
+}
+
+impl<'k, 'v> Captures<'k, 'v> for Params<'k, 'v> {
+    #[inline(always)]
+    fn capture(&mut self, key: &'k str, path: &'v str, range: Range<usize>) {
+        self.push(key, path.get(range).unwrap_or(""));
+    }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    #[inline(always)]
+    fn truncate(&mut self, n: usize) {
+        self.list.truncate(n);
+    }
+}
+
+/// One parameter of a dispatched request: the wildcard name and where its value lies in the path
+/// the route was looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ParamRange<'k> {
+    pub(crate) key: &'k str,
+    pub(crate) range: (usize, usize),
+}
+
+/// The parameters the engine hands a [`Context`](crate::Context): keys borrowed from the tree,
+/// values as positions in the request path, inline up to [`INLINE_PARAMS`] like [`Params`], so a
+/// dispatch keeps them off the heap too.
+#[derive(Clone)]
+pub(crate) struct ParamRanges<'k> {
+    list: InlineList<ParamRange<'k>, INLINE_PARAMS>,
+}
+
+impl<'k> ParamRanges<'k> {
+    /// No parameters (the 404/405 chains, redirects).
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        ParamRanges {
+            list: InlineList::new(ParamRange {
+                key: "",
+                range: (0, 0),
+            }),
         }
     }
 
-    /// The rare case, kept out of the lookup loop: spill to (or grow) the heap.
-    #[cold]
-    #[inline(never)]
-    fn push_slow(&mut self, param: Param<'k, 'v>) {
-        match &mut self.kind {
-            Kind::Heap(v) => v.push(param),
-            Kind::Inline { .. } => {
-                let mut heap = Vec::with_capacity(INLINE_PARAMS * 2);
-                heap.extend_from_slice(self.as_slice());
-                heap.push(param);
-                self.kind = Kind::Heap(heap);
-            }
-        }
+    /// The parameters in route order.
+    pub(crate) fn as_slice(&self) -> &[ParamRange<'k>] {
+        self.list.as_slice()
+    }
+}
+
+impl<'k> Captures<'k, '_> for ParamRanges<'k> {
+    #[inline(always)]
+    fn capture(&mut self, key: &'k str, _path: &str, range: Range<usize>) {
+        self.list.push(ParamRange {
+            key,
+            range: (range.start, range.end),
+        });
     }
 
-    /// Forget every parameter after the first `n` (used when a lookup backtracks).
-    pub(crate) fn truncate(&mut self, n: usize) {
-        match &mut self.kind {
-            Kind::Inline { len, .. } => *len = (*len).min(n),
-            Kind::Heap(v) => v.truncate(n),
-        }
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    #[inline(always)]
+    fn truncate(&mut self, n: usize) {
+        self.list.truncate(n);
     }
 }
 
 impl Default for Params<'_, '_> {
     fn default() -> Self {
         Params::new()
-    }
-}
-
-impl Clone for Params<'_, '_> {
-    fn clone(&self) -> Self {
-        let mut out = Params::new();
-        for p in self.iter() {
-            out.push(p.key, p.value);
-        }
-        out
     }
 }
 
@@ -181,7 +206,7 @@ mod tests {
         }
         assert_eq!(p.get("k19"), Some("v"));
         assert_eq!(p.by_name("nope"), "");
-        p.truncate(3);
+        Captures::truncate(&mut p, 3);
         assert_eq!(p.len(), 3);
         assert_eq!(
             p.iter().map(|p| p.key).collect::<Vec<_>>(),
@@ -194,7 +219,7 @@ mod tests {
         let mut p = Params::new();
         p.push("a", "1");
         p.push("b", "2");
-        p.truncate(1);
+        Captures::truncate(&mut p, 1);
         p.push("c", "3");
         assert_eq!(
             p.as_slice(),

@@ -1,121 +1,70 @@
-//! The pieces of Go's `http.Redirect` that gin's trailing-slash and fixed-path
-//! redirects go through: escape the new path like `url.URL.String()`, clean it
-//! like `path.Clean` (keeping a trailing slash), append the query, and for GET
-//! write the small HTML body.
+//! gin's two redirects for a request no route matched, built in one place: the trailing-slash
+//! redirect (`redirectTrailingSlash`) and the fixed-path redirect (`redirectFixedPath`), both
+//! ending in `redirectRequest`.
+//!
+//! gin sets the request's `URL.Path` to the new path and hands `URL.String()` to net/http's
+//! `http.Redirect`; here servemux is that layer below: [`servemux::url_string`] is
+//! `URL.String()` (the path percent-escaped, the query kept) and [`servemux::redirect_relative_to`]
+//! is `http.Redirect` resolving a relative target against the new path, as Go does against the
+//! changed `URL.Path`. Nothing is written by the engine's own code, so the bytes on the wire are
+//! exactly net/http's.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use http::{Method, StatusCode};
+use servemux::{Request, ResponseWriter};
 
-/// Bytes Go's `url.PathEscape`-for-paths (`encodePath` mode) leaves alone are
-/// letters, digits, `-_.~` and `$&+,/:;=@`; everything else is escaped.
-const PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}')
-    .add(b'!')
-    .add(b'\'')
-    .add(b'(')
-    .add(b')')
-    .add(b'*');
+use crate::handler::HandlersChain;
+use crate::tree::Tree;
 
-/// Go's `path.Clean`: resolve `.`/`..`, squeeze `//`, no trailing slash except `/`.
-pub fn clean_path(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
+// ANCHOR: redirects
+/// gin's `redirectTrailingSlash`: add or remove the final `/` (behind the `X-Forwarded-Prefix`
+/// a proxy sent, cleaned like `path.Clean`) and redirect there.
+pub(crate) async fn trailing_slash(w: &mut ResponseWriter, r: &Request) {
+    let mut p = r.path().to_string();
+    if let Some(prefix) = r
+        .headers()
+        .get("X-Forwarded-Prefix")
+        .and_then(|v| v.to_str().ok())
+    {
+        let prefix = servemux::path_clean(prefix);
+        if prefix != "." {
+            p = format!("{prefix}/{p}");
         }
     }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
+    let new_path = if p.len() > 1 && p.ends_with('/') {
+        p[..p.len() - 1].to_string()
+    } else {
+        format!("{p}/")
+    };
+    redirect_request(w, r, &new_path).await;
 }
 
-/// gin's own `cleanPath` (gin 1.8.1 `path.go`): [`clean_path`], but always rooted (`""` is
-/// `/`) and keeping a trailing slash the input had. `RemoveExtraSlash` and `RedirectFixedPath`
-/// use it; only the `X-Forwarded-Prefix` of a trailing-slash redirect goes through `path.Clean`.
-pub fn gin_clean_path(p: &str) -> String {
-    if p.is_empty() {
-        return "/".into();
-    }
-    let mut out = clean_path(&format!("/{}", p.trim_start_matches('/')));
-    if p.ends_with('/') && out != "/" {
-        out.push('/');
-    }
-    out
+/// gin's `redirectFixedPath`: look the cleaned path up case-insensitively and, when a route
+/// matches, redirect to its spelling. Returns whether it redirected.
+pub(crate) async fn fixed_path(
+    w: &mut ResponseWriter,
+    r: &Request,
+    tree: &Tree<HandlersChain>,
+) -> bool {
+    let cleaned = servemux::clean_path(r.path());
+    // gin 1.8.1 passes `RedirectFixedPath` (true here) as the trailing-slash switch of this
+    // look-up, not `RedirectTrailingSlash`.
+    let Some(fixed) = tree.find_case_insensitive_path(&cleaned, true) else {
+        return false;
+    };
+    redirect_request(w, r, &fixed).await;
+    true
 }
 
-/// The `Location` Go's `http.Redirect` sends for a new request path.
-pub fn location(new_path: &str, raw_query: &str) -> String {
-    let escaped = utf8_percent_encode(new_path, PATH).to_string();
-    let trailing = escaped.ends_with('/');
-    let mut url = clean_path(&escaped);
-    if trailing && !url.ends_with('/') {
-        url.push('/');
-    }
-    if !raw_query.is_empty() {
-        url.push('?');
-        url.push_str(raw_query);
-    }
-    url
+/// gin's `redirectRequest`: 301 for GET, 307 for anything else (so the client re-sends the body),
+/// to the request's URL with its path replaced by `new_path`.
+async fn redirect_request(w: &mut ResponseWriter, r: &Request, new_path: &str) {
+    let code = if r.method() == Method::GET {
+        StatusCode::MOVED_PERMANENTLY
+    } else {
+        StatusCode::TEMPORARY_REDIRECT
+    };
+    let url = servemux::url_string(new_path, r.raw_query());
+    tracing::debug!(from = r.path(), to = %url, code = code.as_u16(), "redirecting request");
+    servemux::redirect_relative_to(w, r, new_path, &url, code).await;
 }
-
-/// The body Go's `http.Redirect` writes for a GET.
-pub fn html_body(url: &str, status: http::StatusCode) -> String {
-    let escaped = url
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;");
-    format!(
-        "<a href=\"{escaped}\">{}</a>.\n\n",
-        status.canonical_reason().unwrap_or("")
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clean_like_go() {
-        for (i, o) in [
-            ("/a//b", "/a/b"),
-            ("/a/../b/", "/b"),
-            ("/", "/"),
-            ("/..", "/"),
-            ("a/./b", "a/b"),
-        ] {
-            assert_eq!(clean_path(i), o);
-        }
-        assert_eq!(location("/a b/", "x=1"), "/a%20b/?x=1");
-        assert_eq!(location("/x//", ""), "/x/");
-    }
-}
+// ANCHOR_END: redirects

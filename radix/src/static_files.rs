@@ -23,8 +23,9 @@ use servemux::{serve_file, FileServer, Handler, StripPrefix};
 
 use crate::context::Context;
 use crate::engine::{Engine, RouteError};
-use crate::group::{join_paths, RouterGroup};
+use crate::group::RouterGroup;
 use crate::handler::{handler, HandlerFunc};
+use crate::join_paths::join_paths;
 
 impl Context<'_> {
     /// Replies with the file at `path` (gin's `c.File`, Go's `http.ServeFile`: content type,

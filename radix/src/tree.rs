@@ -26,7 +26,7 @@
 //! [`InsertError`] and leaves the tree untouched.
 
 use crate::error::InsertError;
-use crate::params::Params;
+use crate::params::{Captures, Params};
 
 /// What a node stands for (gin's `nodeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,9 @@ pub struct Node<T> {
     pub(crate) value: Option<T>,
     /// The route that registered `value` (gin's `fullPath`); empty otherwise.
     pub(crate) full_path: Box<str>,
+    /// A wildcard node's parameter name (`:name` and `/*name` give `name`), cut out of the route
+    /// once at insert time so that a lookup hands it out as it is; empty for other nodes.
+    wildcard_key: Box<str>,
 }
 
 impl<T> Node<T> {
@@ -84,6 +87,7 @@ impl<T> Node<T> {
             children: Vec::new(),
             value: None,
             full_path: "".into(),
+            wildcard_key: "".into(),
         }
     }
 
@@ -131,19 +135,9 @@ impl<T> Node<T> {
     }
 
     /// The parameter name of a wildcard node: `:name` -> `name`, `/*name` -> `name`.
+    #[inline(always)]
     fn wildcard_key(&self) -> &str {
-        let skip = if self.node_type == NodeType::CatchAll {
-            2
-        } else {
-            1
-        };
-        let key = self.path.get(skip..).unwrap_or(&[]);
-        // SAFETY: a wildcard node's path is a whole `:name` or `/*name` run cut
-        // out of a `&str` route (see `insert_child`) at ASCII delimiters (`/`,
-        // `:`, `*`, or the end), so it and its tail after the ASCII sigil are
-        // valid UTF-8. Skipping the check matters: this runs once per param
-        // on every lookup.
-        unsafe { std::str::from_utf8_unchecked(key) }
+        &self.wildcard_key
     }
 }
 
@@ -170,6 +164,15 @@ pub struct NotFound {
 pub struct Tree<T> {
     pub(crate) root: Node<T>,
     len: usize,
+}
+
+/// The number of routes; `Display` prints the nodes, one per line.
+impl<T> std::fmt::Debug for Tree<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tree")
+            .field("routes", &self.len)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T> Default for Tree<T> {
@@ -321,6 +324,7 @@ impl<T> Tree<T> {
                     children: std::mem::take(&mut n.children),
                     value: n.value.take(),
                     full_path: std::mem::take(&mut n.full_path),
+                    wildcard_key: std::mem::take(&mut n.wildcard_key),
                 };
                 n.indices = vec![n.path[i]];
                 n.path.truncate(i);
@@ -384,13 +388,25 @@ impl<T> Tree<T> {
     #[inline(always)]
     pub fn get<'t, 'p>(&'t self, path: &'p str) -> Result<Match<'t, 'p, T>, NotFound> {
         let mut params = Params::new();
-        match self.root.walk(path, 0, &mut params) {
+        let (value, full_path) = self.lookup(path, &mut params)?;
+        Ok(Match {
+            value,
+            params,
+            full_path,
+        })
+    }
+
+    /// [`get`](Self::get) with the parameters recorded in `captures`: the engine keeps their
+    /// positions in the path rather than the text. Returns the value and the route.
+    #[inline(always)]
+    pub(crate) fn lookup<'t, 'p, C: Captures<'t, 'p>>(
+        &'t self,
+        path: &'p str,
+        captures: &mut C,
+    ) -> Result<(&'t T, &'t str), NotFound> {
+        match self.root.walk(path, 0, captures) {
             Walk::Found(node) => match &node.value {
-                Some(value) => Ok(Match {
-                    value,
-                    params,
-                    full_path: &node.full_path,
-                }),
+                Some(value) => Ok((value, &node.full_path)),
                 None => Err(NotFound { tsr: false }),
             },
             Walk::Stop { tsr } | Walk::Backtrack { tsr } => Err(NotFound { tsr }),
@@ -421,11 +437,11 @@ impl<T> Node<T> {
     /// have both a matching static child and a wildcard child: the recursive call
     /// is gin's "push a skipped node and take the static child".
     // ANCHOR: walk_static
-    fn walk<'t, 'p>(
+    fn walk<'t, 'p, C: Captures<'t, 'p>>(
         &'t self,
         path: &'p str,
         mut pos: usize,
-        params: &mut Params<'t, 'p>,
+        params: &mut C,
     ) -> Walk<'t, T> {
         let bytes = path.as_bytes();
         let mut n = self;
@@ -465,12 +481,12 @@ impl<T> Node<T> {
                     let w = &n.children[n.children.len() - 1];
                     let rest = &bytes[pos..];
                     if w.node_type == NodeType::CatchAll {
-                        params.push(w.wildcard_key(), path.get(pos..).unwrap_or(""));
+                        params.capture(w.wildcard_key(), path, pos..path.len());
                         return Walk::Found(w);
                     }
                     // A param runs up to the next '/'.
                     let end = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
-                    params.push(w.wildcard_key(), path.get(pos..pos + end).unwrap_or(""));
+                    params.capture(w.wildcard_key(), path, pos..pos + end);
                     if end < rest.len() {
                         if let Some(next) = w.children.first() {
                             pos += end;
@@ -542,6 +558,7 @@ fn insert_child<T>(mut n: &mut Node<T>, mut path: &[u8], route: &str, value: T) 
             let mut child = Node::empty();
             child.node_type = NodeType::Param;
             child.path = wildcard.to_vec();
+            child.wildcard_key = wildcard_name(&wildcard[1..]);
             let at = n.add_child(child);
             n.wild_child = true;
             n = &mut n.children[at];
@@ -575,6 +592,7 @@ fn insert_child<T>(mut n: &mut Node<T>, mut path: &[u8], route: &str, value: T) 
 
         let mut leaf = Node::empty();
         leaf.path = path[slash..].to_vec();
+        leaf.wildcard_key = wildcard_name(&path[start + 1..end]);
         leaf.node_type = NodeType::CatchAll;
         leaf.priority = 1;
         leaf.value = Some(value);
@@ -587,11 +605,18 @@ fn insert_child<T>(mut n: &mut Node<T>, mut path: &[u8], route: &str, value: T) 
     n.full_path = route.into();
 }
 
+/// The name of a wildcard from the bytes after its `:` or `*`. They were cut out of a `&str`
+/// route at ASCII delimiters (`/`, `:`, `*`, or the end), so they are whole characters; the
+/// lossy conversion never replaces anything, it only avoids a panic path.
+fn wildcard_name(name: &[u8]) -> Box<str> {
+    String::from_utf8_lossy(name).into()
+}
+
 /// `rest.starts_with(prefix)` for `rest.len() >= prefix.len()`, without a
-/// call into libc's `memcmp` and without a byte loop: node paths are short,
-/// and the call overhead was half of a static lookup. Compares whole words,
-/// letting the last word overlap the previous one instead of looping over a
-/// tail (so a 13-byte path costs two 8-byte compares).
+/// call into libc's `memcmp`: node paths are short, and the call overhead was
+/// half of a static lookup. Compares eight bytes at a time as one `u64`, then
+/// the tail of fewer than eight bytes one by one (a 13-byte path is one word
+/// compare and five byte compares).
 #[inline(always)]
 fn has_prefix(rest: &[u8], prefix: &[u8]) -> bool {
     let n = prefix.len();

@@ -90,7 +90,7 @@ pub use pattern_mux::{
     compare_paths_and_methods, ParseError, Pattern, PatternError, PatternMux, Relationship,
     RouteMatch, Segment,
 };
-pub use redirect::{redirect, RedirectHandler};
+pub use redirect::{redirect, redirect_relative_to, url_string, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;
 pub use server::{ConnState, ConnStateHook, Server, ShutdownError};

@@ -23,7 +23,23 @@ use crate::{BoxFuture, Handler, Request, ResponseWriter};
 /// already set a `Content-Type`, a GET gets the body `<a href="URL">Moved Permanently</a>.` and a
 /// HEAD gets the `Content-Type` that body would have had.
 pub async fn redirect(w: &mut ResponseWriter, r: &Request, url: &str, code: StatusCode) {
-    let url = absolute_redirect_target(url, r.path());
+    redirect_relative_to(w, r, r.path(), url, code).await;
+}
+
+/// [`redirect`], with a relative `url` resolved against `base_path` instead of the request's path.
+///
+/// Go's `http.Redirect` resolves against `r.URL.Path`, which a Go handler may have rewritten
+/// before calling it (gin's trailing-slash redirect sets it to the new path; `HandleContext`
+/// re-dispatches under another one); servemux's [`Request`] keeps the path it was sent, so a
+/// caller in that position passes its path here.
+pub async fn redirect_relative_to(
+    w: &mut ResponseWriter,
+    r: &Request,
+    base_path: &str,
+    url: &str,
+    code: StatusCode,
+) {
+    let url = absolute_redirect_target(url, base_path);
     let had_content_type = w.header().contains_key(header::CONTENT_TYPE);
     let location = hex_escape_non_ascii(&url);
     // Every byte left is printable ASCII, so this only fails on control characters, which a
@@ -51,7 +67,7 @@ pub async fn redirect(w: &mut ResponseWriter, r: &Request, url: &str, code: Stat
 /// request path and cleaned, its trailing slash kept.
 fn absolute_redirect_target(url: &str, request_path: &str) -> String {
     // `//host/x` parses as a URL with a host, `scheme:...` as one with a scheme: used verbatim.
-    if url.starts_with("//") || has_scheme(url) {
+    if has_host(url) || has_scheme(url) {
         return url.to_owned();
     }
     let mut url = if url.starts_with('/') {
@@ -76,6 +92,23 @@ fn absolute_redirect_target(url: &str, request_path: &str) -> String {
         cleaned.push('/');
     }
     cleaned + &query
+}
+
+/// Whether Go's `url.Parse` finds a host in `url` (which has no scheme): it reads an authority
+/// only after exactly two slashes (`///x` is a path), up to the next `/`, `?` or `#`, and the
+/// host is what follows its last `@`; `//` or `//@/x` give an empty host, which counts as none.
+fn has_host(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("//") else {
+        return false;
+    };
+    if rest.starts_with('/') {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .rsplit('@')
+        .next()
+        .is_some_and(|host| !host.is_empty())
 }
 
 /// Whether `url` starts with `scheme:` as Go's `url.Parse` would see it.
@@ -124,8 +157,9 @@ impl Handler for RedirectHandler {
     }
 }
 
-/// Go's `(&url.URL{Path: path, RawQuery: query}).String()`, the redirect target the mux builds.
-pub(crate) fn url_string(path: &str, query: &str) -> String {
+/// Go's `(&url.URL{Path: path, RawQuery: query}).String()`: the redirect target the mux builds,
+/// and the one gin builds after replacing a request's path.
+pub fn url_string(path: &str, query: &str) -> String {
     let mut s = String::with_capacity(path.len() + query.len() + 8);
     // RFC 3986 4.2: a relative path whose first segment holds a colon needs `./` in front.
     if !path.starts_with('/') && path.split('/').next().is_some_and(|seg| seg.contains(':')) {
@@ -229,6 +263,14 @@ mod tests {
         assert_eq!(absolute_redirect_target("../c/", "/x/y/z"), "/x/c/");
         assert_eq!(absolute_redirect_target("", "/x/y"), "/x/");
         assert_eq!(absolute_redirect_target("//h/x/../y", "/"), "//h/x/../y");
+        // Three slashes or an empty authority: no host, so a path like any other.
+        assert_eq!(absolute_redirect_target("///users/", "/"), "/users/");
+        assert_eq!(absolute_redirect_target("//", "/x"), "/");
+        assert_eq!(absolute_redirect_target("//@/a/../b", "/"), "/@/b");
+        assert_eq!(
+            absolute_redirect_target("//u@h/a/../b", "/"),
+            "//u@h/a/../b"
+        );
         assert_eq!(
             absolute_redirect_target("http://h/x/../y", "/"),
             "http://h/x/../y"
