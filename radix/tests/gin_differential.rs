@@ -2,9 +2,9 @@
 //!
 //! When a `go` toolchain and gin's source (Debian: `golang-go` and
 //! `golang-github-gin-gonic-gin-dev`, which is gin 1.8.1) are installed, this test builds
-//! `tests/gin/route_table.go` — the `route_table` interface of DESIGN.md served by gin — and, for
+//! `tests/gin/gin_table.go` — the `gin_table` interface of DESIGN.md served by gin — and, for
 //! each random route table, starts it beside our engine built by
-//! `radix::route_table::engine_from_table` (what `examples/route_table.rs` serves). A table gin
+//! `radix::route_table::engine_from_table` (what `examples/gin_table.rs` serves). A table gin
 //! refuses must be refused by us too, and the other way round; otherwise both get the same random
 //! requests and must answer with the same status, `Location` and body every time.
 //!
@@ -123,8 +123,8 @@ fn tmp_dir() -> PathBuf {
 fn build_gin_twin() -> PathBuf {
     let dir = tmp_dir();
     std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("gin_route_table");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/route_table.go");
+    let bin = dir.join("gin_table_go");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/gin_table.go");
     let out = Command::new("go")
         .arg("build")
         .arg("-o")

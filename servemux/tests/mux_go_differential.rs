@@ -1,7 +1,7 @@
 //! Our ServeMux against Go 1.19's own, request by request.
 //!
-//! When a `go` toolchain is on PATH, this test builds `tests/go/route_table.go` (stdlib only: a
-//! net/http ServeMux serving a route table file), starts it and our `route_table` example on the
+//! When a `go` toolchain is on PATH, this test builds `tests/go/mux_table.go` (stdlib only: a
+//! net/http ServeMux serving a route table file), starts it and our `mux_table` example on the
 //! same random table, sends both the same random requests over TCP, and demands the same status,
 //! `Location` and body every time, and the same `Content-Type` on the mux's own 301 and 404. Without `go` it prints a notice and checks
 //! nothing (Debian: `apt-get install golang-go`, which is Go 1.19), unless `REQUIRE_GO` is set, as
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use mux_support::{parse_response, rust_route_table, spawn, Seen};
+use mux_support::{mux_table_bin, parse_response, spawn, Seen};
 
 /// A small deterministic generator (xorshift64*), so a failure can be replayed from its seed.
 struct Rng(u64);
@@ -148,8 +148,8 @@ fn tmp_dir() -> PathBuf {
 fn build_go_twin() -> PathBuf {
     let dir = tmp_dir();
     std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("route_table_go");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/route_table.go");
+    let bin = dir.join("mux_table_go");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/mux_table.go");
     let out = Command::new("go")
         .arg("build")
         .arg("-o")
@@ -188,7 +188,7 @@ fn same_answers_as_go_servemux_on_random_tables() {
         return;
     }
     let go_bin = build_go_twin();
-    let rust_bin = rust_route_table();
+    let rust_bin = mux_table_bin();
     let seed: u64 = std::env::var("MUX_DIFF_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -256,7 +256,7 @@ fn both_refuse_the_same_bad_tables() {
         return;
     }
     let go_bin = build_go_twin();
-    let rust_bin = rust_route_table();
+    let rust_bin = mux_table_bin();
     let dir = tmp_dir();
     for (name, table) in [
         ("dup", "/a/\n/b\n/a/\n"),

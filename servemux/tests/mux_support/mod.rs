@@ -14,7 +14,7 @@ use std::time::Duration;
 use servemux::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use servemux::{Handler, Request, ResponseWriter, ServeMux, Server};
 
-/// A mux where each pattern answers 200 with its own text (like the `route_table` example).
+/// A mux where each pattern answers 200 with its own text (like the `mux_table` example).
 pub fn mux_of(patterns: &[&str]) -> ServeMux {
     let mux = ServeMux::new();
     for p in patterns {
@@ -194,57 +194,44 @@ pub fn code(s: StatusCode) -> u16 {
     s.as_u16()
 }
 
-/// The compiled `route_table` example.
-pub fn rust_route_table() -> PathBuf {
-    example_bin("route_table")
+/// The compiled `mux_table` example.
+pub fn mux_table_bin() -> PathBuf {
+    example_bin("mux_table")
 }
 
-/// A compiled example of this crate, built now if `cargo test` did not build it.
-///
-/// Not `target/<profile>/examples/NAME`: radix has an example called `route_table` too (the
-/// interface in DESIGN.md fixes both names), and cargo copies both to that one path, so it holds
-/// whichever was built last. Each build also keeps its own `examples/NAME-HASH`, whose dep-info
-/// file (`NAME-HASH.d`) names the source it was built from; that tells the two apart.
+/// A compiled example of this crate: `cargo build --example NAME`, asking cargo where it put the
+/// binary (examples get no `CARGO_BIN_EXE_*` variable, and `cargo test --test x` does not build
+/// them). When the build is up to date this takes a fraction of a second.
 pub fn example_bin(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
-    if let Some(bin) = own_example(&dir, name) {
-        return bin;
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args([
+        "build",
+        "--quiet",
+        "--message-format=json",
+        "--example",
+        name,
+    ])
+    .args([
+        "--manifest-path",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+    ]);
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
     }
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            env!("CARGO_PKG_NAME"),
-            "--example",
-            name,
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "cargo build --example {name} failed");
-    own_example(&dir, name).unwrap_or_else(|| panic!("example {name} not found in {dir:?}"))
-}
-
-/// The newest `dir/NAME-HASH` whose dep-info names this crate's `examples/NAME.rs`.
-fn own_example(dir: &Path, name: &str) -> Option<PathBuf> {
-    let source = format!("{}/examples/{name}.rs", env!("CARGO_PKG_NAME"));
-    let prefix = format!("{name}-");
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "d")
-                && p.file_stem()
-                    .and_then(|s| s.to_str())
-                    .is_some_and(|s| s.starts_with(&prefix))
-                && std::fs::read_to_string(p).is_ok_and(|d| d.contains(&source))
+    let out = cmd.stderr(Stdio::inherit()).output().unwrap();
+    assert!(out.status.success(), "cargo build --example {name} failed");
+    let marker = "\"executable\":\"";
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| {
+            l.contains(&format!("\"name\":\"{name}\"")) && l.contains("\"kind\":[\"example\"]")
         })
-        .map(|d| d.with_extension(""))
-        .filter(|bin| bin.is_file())
-        .max_by_key(|bin| bin.metadata().and_then(|m| m.modified()).ok())
+        .find_map(|l| {
+            let start = l.find(marker)? + marker.len();
+            let end = l[start..].find('"')? + start;
+            Some(PathBuf::from(&l[start..end]))
+        })
+        .unwrap_or_else(|| panic!("cargo did not report example {name}'s executable"))
 }
 
 /// A route table server process, killed on drop.
