@@ -19,10 +19,10 @@ use std::time::Instant;
 
 use controller::{boxed, ActionContext, BaseContext, Controller};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use demo::routes::{self, Route};
 use futures_util::FutureExt;
 use servemux::http::Method;
 use servemux::{handler_fn, Handler, PatternMux, Request, ResponseWriter, ServeMux};
+use testkit::routes::{self, Route};
 
 /// Counts live heap bytes so that a router's footprint can be read off before and after it is
 /// built.

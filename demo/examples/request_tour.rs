@@ -159,7 +159,6 @@ fn normalize(line: &str) -> String {
     }
 }
 
-#[allow(dead_code)]
 fn main() {
     print!("{}", render());
 }

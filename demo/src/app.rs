@@ -165,3 +165,21 @@ pub fn system() -> Result<System, RouteError> {
     Ok(System::new(router()?))
 }
 // ANCHOR_END: routes
+
+/// The route table `router` built, one line per route (pattern, controller/action, arity,
+/// method): what `examples/routes.rs` prints at start-up and the controller chapter shows.
+pub fn route_table(router: &Router) -> String {
+    let mut out = String::new();
+    for r in router.routes() {
+        out.push_str(&format!(
+            "{:<24} -> {}/{} ({} arg{}) {}\n",
+            r.pattern,
+            r.controller,
+            r.action,
+            r.arity,
+            if r.arity == 1 { "" } else { "s" },
+            r.method
+        ));
+    }
+    out
+}

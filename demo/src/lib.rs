@@ -6,7 +6,6 @@
 //! - `app`    — the demo controllers, their context and the route table;
 //! - `golog`, `duration`, `idgen` — the client session's output in the Go client's format, and
 //!   goinbox's trace ids for its log line;
-//! - `routes` — the route sets of the router comparison bench;
 //! - `report` — turning that bench's results into the Benchmarks chapter's tables;
 //! - `chart`  — drawing the same results as the chapter's chart.
 
@@ -16,4 +15,3 @@ pub mod duration;
 pub mod golog;
 pub mod idgen;
 pub mod report;
-pub mod routes;

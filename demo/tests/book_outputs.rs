@@ -2,7 +2,8 @@
 //!
 //! - "Putting it together" shows what `examples/request_tour.rs` prints (one request's tracing
 //!   events, layer by layer), from the committed copy `examples/request_tour.txt`;
-//! - "Controllers and actions" shows the demo's route table (`examples/routes.rs`), from
+//! - "Controllers and actions" shows the demo's route table (`demo::app::route_table`, which
+//!   `examples/routes.rs` prints), from
 //!   `examples/routes.txt`;
 //! - the Benchmarks chapter's tables (`book/src/benchmarks-results.md`) and chart
 //!   (`book/src/benchmarks.svg`) are what `report` and `chart` draw from the committed figures
@@ -13,17 +14,15 @@
 
 use demo::{chart, report};
 
-#[path = "../examples/request_tour.rs"]
-mod request_tour;
-
-#[allow(dead_code)] // the example's `main` is not used here
-#[path = "../examples/routes.rs"]
-mod routes;
+/// What `examples/request_tour.rs` prints.
+fn request_tour() -> String {
+    testkit::cargo::run_example(env!("CARGO_MANIFEST_DIR"), "request_tour", &[])
+}
 
 #[test]
 fn demo_route_table_in_the_book_is_current() {
     let router = demo::app::router().expect("the demo's table is valid");
-    let now = routes::route_table(&router);
+    let now = demo::app::route_table(&router);
     let path = format!("{}/examples/routes.txt", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_BOOK").is_some() {
         std::fs::write(&path, &now).expect("write the book's copy");
@@ -37,7 +36,7 @@ fn demo_route_table_in_the_book_is_current() {
 
 #[test]
 fn request_tour_in_the_book_is_current() {
-    let now = request_tour::render();
+    let now = request_tour();
     let path = format!("{}/examples/request_tour.txt", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_BOOK").is_some() {
         std::fs::write(&path, &now).expect("write the book's copy");
@@ -52,7 +51,7 @@ fn request_tour_in_the_book_is_current() {
 /// The tour is a real exchange: the seed's greeting inside the demo frame, and each layer spoke.
 #[test]
 fn the_tour_crosses_every_layer() {
-    let now = request_tour::render();
+    let now = request_tour();
     assert!(now.ends_with(
         "-- response: 200\nHi, Client! Your data is: 123\nbefore demo action\nafter demo action\n"
     ));

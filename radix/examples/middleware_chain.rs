@@ -8,7 +8,7 @@
 //! `cargo run -p radix --example middleware_chain`
 //!
 //! The book includes its output from `examples/middleware_chain.txt`, which
-//! `tests/book_trees.rs` keeps equal to what this prints.
+//! `tests/book_outputs.rs` keeps equal to what this prints.
 
 use radix::{Context, Engine, RouteError};
 use servemux::http::Method;
@@ -85,7 +85,6 @@ pub async fn render() -> String {
     out
 }
 
-#[allow(dead_code)] // the test includes this file as a module and calls `render`
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     print!("{}", render().await);
