@@ -4,7 +4,8 @@ mod mux_support;
 
 use std::process::Command;
 
-use mux_support::{http, mux_table_bin, spawn};
+use mux_support::{http, mux_table_bin};
+use testkit::go::serve_table;
 
 #[test]
 fn serves_each_pattern_with_its_own_text() {
@@ -13,7 +14,7 @@ fn serves_each_pattern_with_its_own_text() {
     let file = dir.join("table.txt");
     let table = "# a comment\n\n/\n  /images/  \r\n/images/logo.png\nexample.com/admin/\n/#/\n";
     std::fs::write(&file, table).unwrap();
-    let server = spawn(&mux_table_bin(), &file);
+    let server = serve_table(&mux_table_bin(), &file);
 
     for (host, target, status, body) in [
         ("h", "/", 200, "/"),
@@ -36,7 +37,7 @@ fn serves_each_pattern_with_its_own_text() {
             "<a href=\"/images/\">Moved Permanently</a>.\n\n",
         ),
     ] {
-        let seen = http(server.addr, "GET", host, target);
+        let seen = http(server.addr(), "GET", host, target);
         assert_eq!(
             (seen.status, seen.body.as_str()),
             (status, body),

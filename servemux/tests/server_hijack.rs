@@ -154,7 +154,7 @@ async fn a_pipelined_response_goes_out_before_the_hijack() {
     let first = read_response(&mut s, &mut buf)
         .await
         .expect("first response");
-    assert_eq!(first.body_str(), "plain");
+    assert_eq!(first.text(), "plain");
     assert_eq!(next_event(&mut rx).await, "write after hijack failed: true");
     // What follows the first response is the hijacker's own bytes.
     let mut rest = buf;

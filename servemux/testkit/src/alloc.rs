@@ -4,9 +4,18 @@
 //! A `#[global_allocator]` must be declared in the binary itself, so the kit exports the type and
 //! each test binary declares it:
 //!
-//! ```ignore
+//! ```
+//! use testkit::alloc::count_allocations;
+//!
 //! #[global_allocator]
 //! static ALLOC: testkit::CountingAlloc = testkit::CountingAlloc;
+//!
+//! fn main() {
+//!     let (sum, allocations) = count_allocations(|| (1..=4).sum::<u32>());
+//!     assert_eq!((sum, allocations), (10, 0));
+//!     let (v, allocations) = count_allocations(|| vec![1u8; 64]);
+//!     assert_eq!((v.len(), allocations), (64, 1));
+//! }
 //! ```
 //!
 //! Every allocation is forwarded to the system allocator and counted three ways, because the

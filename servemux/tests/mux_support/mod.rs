@@ -1,13 +1,11 @@
 //! Helpers for the ServeMux tests: a mux whose patterns answer with their own text, requests with
-//! a chosen Host, an in-memory round trip through `mux.handler`, and a tiny blocking HTTP/1.1
-//! client plus a server on its own thread for the tests that go over real sockets.
+//! a chosen Host, an in-memory round trip through `mux.handler`, a server on its own thread, and
+//! what a client sees of a response over a real socket (read by `testkit::http`).
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -125,67 +123,17 @@ impl Drop for ThreadServer {
 ///
 /// `host` empty sends no Host header at all (HTTP/1.0 then, since HTTP/1.1 requires one).
 pub fn http(addr: SocketAddr, method: &str, host: &str, target: &str) -> Seen {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let req = if host.is_empty() {
-        format!("{method} {target} HTTP/1.0\r\n\r\n")
-    } else {
-        format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
-    };
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    parse_response(&raw, method == "HEAD")
-        .unwrap_or_else(|| panic!("bad response: {:?}", String::from_utf8_lossy(&raw)))
+    let req = testkit::http::request(method, target, host, &[], b"");
+    seen(&testkit::http::exchange(addr, &req, method == "HEAD"))
 }
 
-/// Parses a whole `Connection: close` response (Content-Length, chunked or until EOF).
-pub fn parse_response(raw: &[u8], head_request: bool) -> Option<Seen> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let head = std::str::from_utf8(&raw[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let mut location = None;
-    let mut content_type = None;
-    let mut chunked = false;
-    for line in lines {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let v = v.trim().to_owned();
-        match k.to_ascii_lowercase().as_str() {
-            "location" => location = Some(v),
-            "content-type" => content_type = Some(v),
-            "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
-            _ => {}
-        }
-    }
-    let mut body = raw[end..].to_vec();
-    if head_request {
-        body.clear();
-    } else if chunked {
-        body = dechunk(&body)?;
-    }
-    Some(Seen {
-        status,
-        location,
-        content_type,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
-}
-
-fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let nl = b.windows(2).position(|w| w == b"\r\n")?;
-        let size_str = std::str::from_utf8(&b[..nl]).ok()?;
-        let size = usize::from_str_radix(size_str.split(';').next()?.trim(), 16).ok()?;
-        b = &b[nl + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(b.get(..size)?);
-        b = b.get(size + 2..)?;
+/// What a client of the mux looks at in a response.
+pub fn seen(r: &testkit::http::Response) -> Seen {
+    Seen {
+        status: r.status,
+        location: r.header("location").map(str::to_owned),
+        content_type: r.header("content-type").map(str::to_owned),
+        body: r.text(),
     }
 }
 
@@ -199,72 +147,7 @@ pub fn mux_table_bin() -> PathBuf {
     example_bin("mux_table")
 }
 
-/// A compiled example of this crate: `cargo build --example NAME`, asking cargo where it put the
-/// binary (examples get no `CARGO_BIN_EXE_*` variable, and `cargo test --test x` does not build
-/// them). When the build is up to date this takes a fraction of a second.
+/// A compiled example of this crate.
 pub fn example_bin(name: &str) -> PathBuf {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args([
-        "build",
-        "--quiet",
-        "--message-format=json",
-        "--example",
-        name,
-    ])
-    .args([
-        "--manifest-path",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
-    ]);
-    if !cfg!(debug_assertions) {
-        cmd.arg("--release");
-    }
-    let out = cmd.stderr(Stdio::inherit()).output().unwrap();
-    assert!(out.status.success(), "cargo build --example {name} failed");
-    let marker = "\"executable\":\"";
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| {
-            l.contains(&format!("\"name\":\"{name}\"")) && l.contains("\"kind\":[\"example\"]")
-        })
-        .find_map(|l| {
-            let start = l.find(marker)? + marker.len();
-            let end = l[start..].find('"')? + start;
-            Some(PathBuf::from(&l[start..end]))
-        })
-        .unwrap_or_else(|| panic!("cargo did not report example {name}'s executable"))
-}
-
-/// A route table server process, killed on drop.
-pub struct Proc {
-    pub child: Child,
-    pub addr: SocketAddr,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `bin FILE 127.0.0.1:0` and waits for its `listening on http://ADDR` line.
-pub fn spawn(bin: &Path, table: &Path) -> Proc {
-    let mut child = Command::new(bin)
-        .arg(table)
-        .arg("127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{bin:?}: unexpected first line {line:?}"))
-        .parse()
-        .unwrap();
-    Proc { child, addr }
+    testkit::cargo::example(env!("CARGO_MANIFEST_DIR"), name)
 }
