@@ -6,6 +6,7 @@
 //! The twins import only the standard library or Debian's gin source
 //! (`golang-github-gin-gonic-gin-dev` under `/usr/share/gocode`), so builds run offline.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -128,7 +129,7 @@ impl Served {
     /// Runs `bin ARGS.. 127.0.0.1:0` and reads its first line: `listening on http://ADDR`, or
     /// nothing (or anything else) from a program that then exits. Its stderr is passed through
     /// when `quiet` is false.
-    pub fn start(bin: &Path, args: &[&Path], quiet: bool) -> Served {
+    pub fn start<S: AsRef<OsStr>>(bin: &Path, args: &[S], quiet: bool) -> Served {
         let mut child = Command::new(bin)
             .args(args)
             .arg("127.0.0.1:0")
@@ -160,7 +161,7 @@ impl Served {
     }
 
     /// Waits for a program that did not listen to exit, and returns its exit code.
-    pub fn exit_code(mut self) -> Option<i32> {
+    pub fn exit_code(&mut self) -> Option<i32> {
         self.child.wait().ok()?.code()
     }
 }
