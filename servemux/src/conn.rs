@@ -34,6 +34,7 @@ use tokio::time::Instant;
 use crate::body::ConnIo;
 use crate::expect::ContinueGate;
 use crate::head::Spare;
+use crate::panic::panic_message;
 use crate::read::{read_request, Refusal};
 use crate::server::{ConnState, Shared};
 use crate::signal::{ConnSignal, Phase};
@@ -242,14 +243,4 @@ where
         }
     })
     .await
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s
-    } else {
-        "non-string panic payload"
-    }
 }

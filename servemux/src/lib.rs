@@ -66,6 +66,7 @@ mod head;
 mod hijack;
 mod mux;
 mod not_found;
+mod panic;
 mod pattern_mux;
 mod read;
 mod redirect;
@@ -86,6 +87,7 @@ pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
 pub use hijack::{HijackError, Hijacked};
 pub use mux::{MuxError, ServeMux};
 pub use not_found::{not_found, reply_error, NotFoundHandler};
+pub use panic::panic_message;
 pub use pattern_mux::{
     compare_paths_and_methods, ParseError, Pattern, PatternError, PatternMux, Relationship,
     RouteMatch, Segment,
