@@ -100,6 +100,17 @@ impl Response {
     }
 }
 
+/// The status of the response head at the front of `buf`, once the whole head has arrived
+/// (its body may still be on the way).
+pub fn head_status(buf: &[u8]) -> Option<u16> {
+    let mut hs = [httparse::EMPTY_HEADER; 64];
+    let mut r = httparse::Response::new(&mut hs);
+    match r.parse(buf) {
+        Ok(httparse::Status::Complete(_)) => r.code,
+        _ => None,
+    }
+}
+
 /// Decodes a chunked body at the front of `b` (chunk extensions ignored, trailers skipped):
 /// the body and the bytes used, or `None` while incomplete.
 pub fn dechunk(mut b: &[u8]) -> Option<(Vec<u8>, usize)> {
