@@ -6,8 +6,9 @@
 //! - `app`    — the demo controllers, their context and the route table;
 //! - `golog`, `duration`, `idgen` — the client session's output in the Go client's format, and
 //!   goinbox's trace ids for its log line;
-//! - `report` — turning that bench's results into the Benchmarks chapter's tables;
-//! - `chart`  — drawing the same results as the chapter's chart.
+//! - `report` — turning the router comparison bench's results into the Benchmarks chapter's tables;
+//! - `chart`  — drawing the same results as the chapter's chart;
+//! - `tour`   — one request followed through every layer by its tracing events.
 
 pub mod app;
 pub mod chart;
@@ -15,3 +16,4 @@ pub mod duration;
 pub mod golog;
 pub mod idgen;
 pub mod report;
+pub mod tour;

@@ -1,6 +1,6 @@
 //! What the book shows from this crate is what the code produces today:
 //!
-//! - "Putting it together" shows what `examples/request_tour.rs` prints (one request's tracing
+//! - "Putting it together" shows what `demo::tour` (run by `examples/request_tour.rs`) prints (one request's tracing
 //!   events, layer by layer), from the committed copy `examples/request_tour.txt`;
 //! - "Controllers and actions" shows the demo's route table (`demo::app::route_table`, which
 //!   `examples/routes.rs` prints), from
@@ -16,7 +16,7 @@ use demo::{chart, report};
 
 /// What `examples/request_tour.rs` prints.
 fn request_tour() -> String {
-    testkit::cargo::run_example(env!("CARGO_MANIFEST_DIR"), "request_tour", &[])
+    demo::tour::render()
 }
 
 #[test]
