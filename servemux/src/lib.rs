@@ -36,11 +36,13 @@
 //! - `cancel`   — [`Request::client_gone`], Go's `r.Context().Done()` for a client that left;
 //! - `timeout_handler` — Go's `TimeoutHandler`: 503 when the inner handler is late, which is
 //!   dropped;
-//! - `signal`   — what a connection is told from outside: shutdown began, or its idle time ran
-//!   out (one sweeper thread per server keeps the idle timeout off tokio's timer);
+//! - `conn_registry` — the server's connections and what each is told from outside: shutdown
+//!   began, or its idle time ran out (one sweeper thread per server keeps the idle timeout off
+//!   tokio's timer);
 //! - `mux`      — [`ServeMux`], Go's router: an exact-match map plus the subtree patterns sorted
 //!   longest first;
-//! - `clean_path` — Go's `cleanPath` and `stripHostPort`, the canonical path and host the mux
+//! - `clean_path` — [`canonical_path`] (Go's `cleanPath`: what the mux matches and redirects to),
+//!   [`path_clean`] (Go's `path.Clean`) and `stripHostPort`, the canonical path and host the mux
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
@@ -48,7 +50,6 @@
 //!   (Go's `net/http/fs.go`);
 //! - `pattern_mux` — [`PatternMux`], Go 1.22's router: methods, hosts, `{wildcards}`, the most
 //!   specific pattern wins (beside the 1.19 mux, not instead of it);
-//! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
 
 mod body;
@@ -56,11 +57,11 @@ mod cancel;
 mod clean_path;
 mod config;
 mod conn;
+mod conn_registry;
 mod date;
 mod default_mux;
 mod expect;
 pub mod fs;
-mod fx_hash;
 mod handler;
 mod head;
 mod hijack;
@@ -73,17 +74,16 @@ mod redirect;
 mod request;
 mod response;
 mod server;
-mod signal;
 mod timeout_handler;
 mod upgrade;
 
 pub use body::{Body, BodyError};
-pub use clean_path::{clean_path, path_clean, strip_host_port};
+pub use clean_path::{canonical_path, path_clean, strip_host_port};
 pub use config::Config;
 pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
 pub use fs::{serve_content, serve_file, FileServer, StripPrefix};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
-pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
+pub use head::{BodyFraming, HeadError};
 pub use hijack::{HijackError, Hijacked};
 pub use mux::{MuxError, ServeMux};
 pub use not_found::{not_found, reply_error, NotFoundHandler};

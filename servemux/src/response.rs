@@ -28,10 +28,10 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::Instant;
 
+use crate::conn_registry::ConnSignal;
 use crate::date;
 use crate::expect::ContinueGate;
 use crate::server::Shared;
-use crate::signal::ConnSignal;
 
 /// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
 pub const BUFFER_BEFORE_CHUNKING: usize = 2048;

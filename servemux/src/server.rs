@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-use crate::signal::{sweep_interval, ConnRegistry, ConnSignal, Phase};
+use crate::conn_registry::{sweep_interval, ConnRegistry, ConnSignal, Phase};
 use crate::{Config, Handler};
 
 /// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).

@@ -89,7 +89,7 @@ async fn timeout_handler_and_hijack_answer_as_go_s_do() {
     if go::skip_unless(go::go_on_path(), "REQUIRE_GO", what) {
         return;
     }
-    let twin = Served::start(&build_go_twin(), &[], false);
+    let twin = Served::start::<&str>(&build_go_twin(), &[], false);
     let go_addr = twin.addr();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let our_addr = listener.local_addr().unwrap();
