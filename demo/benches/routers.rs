@@ -19,7 +19,7 @@ use controller::{boxed, ActionContext, BaseContext, Controller};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use futures_util::FutureExt;
 use servemux::http::Method;
-use servemux::{handler_fn, Handler, PatternMux, Request, ResponseWriter, ServeMux};
+use servemux::{handler_fn, Handler, PatternMux, Recorder, Request, ResponseWriter, ServeMux};
 use testkit::alloc::PROCESS;
 use testkit::routes::{self, Route};
 
@@ -236,13 +236,13 @@ fn radix_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
     });
     memory.push((set.name.clone(), "radix-engine".into(), bytes));
     let mut reqs = requests(set);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let engine_pass = move || {
         let mut n = 0;
         for r in reqs.iter_mut() {
-            w.reset_recorder();
+            w.reset();
             engine
-                .serve_http(&mut w, r)
+                .serve_http(w.writer(), r)
                 .now_or_never()
                 .expect("the chain completes at once");
             n += usize::from(w.status().as_u16());

@@ -70,6 +70,7 @@ mod not_found;
 mod panic;
 mod pattern_mux;
 mod read;
+mod recorder;
 mod redirect;
 mod request;
 mod response;
@@ -92,6 +93,7 @@ pub use pattern_mux::{
     compare_paths_and_methods, ParseError, Pattern, PatternError, PatternMux, Relationship,
     RouteMatch, Segment,
 };
+pub use recorder::Recorder;
 pub use redirect::{redirect, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use servemux::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use servemux::{Handler, Request, ResponseWriter, ServeMux, Server};
+use servemux::{Handler, Recorder, Request, ServeMux, Server};
 
 /// A mux where each pattern answers 200 with its own text (like the `mux_table` example).
 pub fn mux_of(patterns: &[&str]) -> ServeMux {
@@ -50,19 +50,19 @@ pub struct Seen {
 
 /// Runs `h` on `r` in memory (Go's `httptest.NewRecorder`).
 pub fn record(h: &dyn Handler, mut r: Request) -> Seen {
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    rt.block_on(h.serve_http(&mut w, &mut r));
-    w.finish_recording();
+    rt.block_on(h.serve_http(w.writer(), &mut r));
+    w.finish();
     let get =
         |name: header::HeaderName| w.header().get(name).map(|v| v.to_str().unwrap().to_owned());
     Seen {
         status: w.status().as_u16(),
         location: get(header::LOCATION),
         content_type: get(header::CONTENT_TYPE),
-        body: String::from_utf8_lossy(w.recorded_body()).into_owned(),
+        body: String::from_utf8_lossy(w.body()).into_owned(),
     }
 }
 
