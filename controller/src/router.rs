@@ -56,6 +56,14 @@ pub struct Router {
     default_route: Option<(usize, ActionRef)>,
 }
 
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("routes", &self.routes())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for Router {
     fn default() -> Self {
         Router {

@@ -153,8 +153,7 @@ fn default_route_must_name_an_action_without_arguments() {
     );
     let e = router
         .set_default_route("user", "show")
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(
         e.to_string(),
         "default route 'user/show': the action takes 2 argument(s), a default route has none to give"

@@ -28,6 +28,7 @@ pub const REDIRECT_TARGET: &str = "https://baidu.com";
 
 // ANCHOR: context
 /// The demo's context (Go's `DemoActionContext`, embedding the base context).
+#[derive(Debug)]
 pub struct DemoContext<'a> {
     base: BaseContext<'a>,
 }
@@ -60,6 +61,7 @@ impl<'a> ActionContext<'a> for DemoContext<'a> {
 // ANCHOR: controller
 /// The demo controller: its actions are found by `#[controller::actions]` from the `*_action`
 /// method names, as Go finds `XxxAction` methods by reflection.
+#[derive(Debug)]
 pub struct DemoController;
 
 impl Controller for DemoController {
@@ -112,6 +114,7 @@ impl DemoController {
 
 // ANCHOR: test_controller
 /// The second controller of the seed, which reaches the same greeting through its own rule.
+#[derive(Debug)]
 pub struct TestController;
 
 impl Controller for TestController {

@@ -9,6 +9,16 @@
 //! - `report` — turning the router comparison bench's results into the Benchmarks chapter's tables;
 //! - `chart`  — drawing the same results as the chapter's chart;
 //! - `tour`   — one request followed through every layer by its tracing events.
+//!
+//! ```
+//! // The seed's route table: `/demo/args/123` and `/test/args/123` reach an `args` action.
+//! let router = demo::app::router().unwrap();
+//! let table = demo::app::route_table(&router);
+//! assert!(table.lines().any(|l| l.starts_with("^/demo/args/([0-9]+)$") && l.contains("demo/args")));
+//! assert_eq!(router.resolve("/test/args/123").unwrap().args, ["123"]);
+//! ```
+
+#![forbid(unsafe_code)]
 
 pub mod app;
 pub mod chart;

@@ -12,6 +12,9 @@
 //! streamed download (`GET /big`) needs, counted by this binary's global allocator — bytes, not
 //! time, so that figure is deterministic and printed as is.
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::io::Write as _;
 
 use std::future::Future;

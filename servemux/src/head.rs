@@ -46,7 +46,9 @@ pub(crate) struct ParsedHead {
 /// Why a request head was refused, and with which status.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeadError {
+    /// The status the client gets (400, 413, 414, 431, 501, 505).
     pub status: StatusCode,
+    /// Why, in a few words (the body of the error response).
     pub reason: &'static str,
 }
 

@@ -3,6 +3,27 @@
 //! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
 //! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
 //!
+//! ```
+//! use servemux::http::Method;
+//! use servemux::{Handler, Recorder, Request, ServeMux};
+//!
+//! let mux = ServeMux::new();
+//! mux.handle_func("/hello/", |w, r| {
+//!     Box::pin(async move {
+//!         let _ = w.write(format!("hello from {}", r.path()).as_bytes()).await;
+//!     })
+//! })
+//! .unwrap();
+//!
+//! // `Server::new(mux).serve(listener)` answers on a socket; a Recorder answers in memory.
+//! let mut rec = Recorder::new();
+//! let mut r = Request::new(Method::GET, "/hello/gopher").unwrap();
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! rt.block_on(mux.serve_http(rec.writer(), &mut r));
+//! rec.finish();
+//! assert_eq!(rec.body(), b"hello from /hello/gopher");
+//! ```
+//!
 //! It mirrors these pieces of Go's `net/http`:
 //!
 //! | Go                                   | here                                   |
@@ -51,6 +72,8 @@
 //! - `pattern_mux` — [`PatternMux`], Go 1.22's router: methods, hosts, `{wildcards}`, the most
 //!   specific pattern wins (beside the 1.19 mux, not instead of it);
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
+
+#![forbid(unsafe_code)]
 
 mod body;
 mod cancel;

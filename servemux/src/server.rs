@@ -104,6 +104,15 @@ pub struct Server {
     shared: Arc<Shared>,
 }
 
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("open_connections", &self.open_connections())
+            .field("hijacked_connections", &self.hijacked_connections())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Server {
     /// A server with the default [`Config`].
     pub fn new(handler: impl Handler) -> Server {
