@@ -4,6 +4,9 @@
 //!
 //! `cargo bench -p controller --bench route -- --warm-up-time 1 --measurement-time 3`
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 
 use controller::{boxed, ActionContext, BaseContext, Controller, Router};

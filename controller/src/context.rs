@@ -27,6 +27,15 @@ pub struct BaseContext<'a> {
     pub(crate) body: Vec<u8>,
 }
 
+impl std::fmt::Debug for BaseContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseContext")
+            .field("path", &self.request.path())
+            .field("buffered", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> BaseContext<'a> {
     /// Wraps the request and the writer (Go's `NewBaseContext(req, respWriter)`).
     pub fn new(request: &'a Request, writer: &'a mut ResponseWriter) -> Self {

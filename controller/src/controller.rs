@@ -65,6 +65,7 @@ pub trait AnyController: Send + Sync + 'static {
 }
 
 /// A controller value together with its action table.
+#[derive(Debug)]
 pub struct Registered<C: Actions> {
     controller: C,
     actions: Vec<ActionDef>,

@@ -70,6 +70,8 @@
 //! }
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod action;
 mod context;
 mod controller;

@@ -24,12 +24,11 @@
 //! (`Jump::raise`) is recognised by its payload. Real panics are caught around the three middle
 //! boxes with `catch_unwind`, so the tail runs in every case.
 
-use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use futures_util::FutureExt;
 use http::StatusCode;
-use servemux::{Request, ResponseWriter};
+use servemux::{panic_message, Request, ResponseWriter};
 
 use crate::{ActionContext, Actions, Jump};
 
@@ -129,15 +128,4 @@ pub(crate) async fn run<'a, C: Actions>(
     }
     // ANCHOR_END: run_after
     // ANCHOR_END: run
-}
-
-/// The text of a panic payload, when it has one.
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "<non-string panic payload>"
-    }
 }

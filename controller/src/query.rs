@@ -161,6 +161,16 @@ pub struct Param<T> {
     check: Option<Check<T>>,
 }
 
+impl<T> std::fmt::Debug for Param<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Param")
+            .field("name", &self.name)
+            .field("required", &self.required)
+            .field("checked", &self.check.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> Param<T> {
     /// An optional parameter `name` whose failures are `errno`/`msg`.
     pub fn new(name: impl Into<String>, errno: i64, msg: impl Into<String>) -> Self {
@@ -223,6 +233,14 @@ struct Declared<'v> {
 #[derive(Default)]
 pub struct QuerySet<'v> {
     declared: Vec<Declared<'v>>,
+}
+
+impl std::fmt::Debug for QuerySet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuerySet")
+            .field("declared", &self.declared.len())
+            .finish()
+    }
 }
 
 /// Which declared parameters the query had (Go's `ExistsInfo`).

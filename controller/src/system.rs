@@ -20,6 +20,15 @@ pub struct System {
     route_path: Option<RoutePath>,
 }
 
+impl std::fmt::Debug for System {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("System")
+            .field("router", &self.router)
+            .field("own_route_path", &self.route_path.is_some())
+            .finish()
+    }
+}
+
 impl System {
     /// Serves `router` (Go's `system.NewSystem(r)`).
     pub fn new(router: Router) -> Self {

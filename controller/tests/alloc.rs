@@ -1,32 +1,13 @@
 //! A general route whose path is already lower case resolves without touching the heap: no
 //! lower-case copy, no argument list. Checked with a counting global allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use controller::{boxed, ActionContext, BaseContext, Controller, Router};
 use servemux::{Request, ResponseWriter};
+use testkit::alloc::count_allocations;
 
-struct Counting;
-
-thread_local! {
-    // Per thread, so that the test harness's own threads do not count. `const` initialisation
-    // keeps the allocator from allocating to reach its counter.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
+// Counted per thread, so that the test harness's own threads do not count.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: testkit::CountingAlloc = testkit::CountingAlloc;
 
 struct DemoController;
 
@@ -51,9 +32,7 @@ impl DemoController {
 }
 
 fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
+    count_allocations(f).1
 }
 
 fn resolve_counting(r: &Router, path: &str) -> usize {

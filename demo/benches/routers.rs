@@ -11,51 +11,31 @@
 //!
 //! Run: `cargo bench -p demo --bench routers`, then `cargo run -p demo --bin bench-report`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
 use controller::{boxed, ActionContext, BaseContext, Controller};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use demo::routes::{self, Route};
 use futures_util::FutureExt;
 use servemux::http::Method;
-use servemux::{handler_fn, Handler, PatternMux, Request, ResponseWriter, ServeMux};
+use servemux::{handler_fn, Handler, PatternMux, Recorder, Request, ResponseWriter, ServeMux};
+use testkit::alloc::PROCESS;
+use testkit::routes::{self, Route};
 
 /// Counts live heap bytes so that a router's footprint can be read off before and after it is
 /// built.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: testkit::CountingAlloc = testkit::CountingAlloc;
 
 /// Builds a router and returns it with the bytes it still holds.
 fn measured<R>(build: impl FnOnce() -> R) -> (R, u64) {
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = PROCESS.live();
     let router = build();
-    let after = LIVE.load(Ordering::Relaxed);
+    let after = PROCESS.live();
     (router, (after - before).max(0) as u64)
 }
 
@@ -259,13 +239,13 @@ fn radix_passes(set: &Set, memory: &mut Memory) -> Vec<(&'static str, Pass)> {
     });
     memory.push((set.name.clone(), "radix-engine".into(), bytes));
     let mut reqs = requests(set);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let engine_pass = move || {
         let mut n = 0;
         for r in reqs.iter_mut() {
-            w.reset_recorder();
+            w.reset();
             engine
-                .serve_http(&mut w, r)
+                .serve_http(w.writer(), r)
                 .now_or_never()
                 .expect("the chain completes at once");
             n += usize::from(w.status().as_u16());

@@ -34,7 +34,7 @@ use servemux::{Config, ConnState, Handler, ServeMux, Server};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// The request the tour follows.
-pub const PATH: &str = "/demo/args/123";
+const PATH: &str = "/demo/args/123";
 
 /// Collects formatted tracing lines in memory, so the tour can print them after the fact.
 #[derive(Clone, Default)]
@@ -164,7 +164,7 @@ async fn one_request(server: Server, client: &Client) -> (u16, String) {
 // ANCHOR: tour
 /// Runs the tour: each scene's name, and its events followed by its response, as the book shows
 /// them.
-pub fn scenes() -> Vec<(&'static str, String)> {
+fn scenes() -> Vec<(&'static str, String)> {
     let lines = Lines::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(lines.clone())
@@ -255,7 +255,7 @@ pub fn scenes() -> Vec<(&'static str, String)> {
 }
 
 /// What `main` prints: the scenes, a blank line between two.
-pub fn render() -> String {
+fn render() -> String {
     let scenes: Vec<String> = scenes().into_iter().map(|(_, text)| text).collect();
     scenes.join("\n")
 }
@@ -332,7 +332,14 @@ fn replace_value(mut line: String, key: &str, end: char, with: &str) -> String {
     line
 }
 
-#[allow(dead_code)]
+/// Prints the tour; with `--book`, each scene between `ANCHOR: NAME` / `ANCHOR_END: NAME`
+/// lines, so a chapter can include one scene at a time (the book's copy is this form).
 fn main() {
-    print!("{}", render());
+    if std::env::args().any(|a| a == "--book") {
+        for (name, text) in scenes() {
+            print!("# ANCHOR: {name}\n{text}# ANCHOR_END: {name}\n");
+        }
+    } else {
+        print!("{}", render());
+    }
 }

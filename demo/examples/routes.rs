@@ -16,26 +16,9 @@
 //!
 //! Every request prints `destruct demo context` when it is done, as the Go demo does.
 
-use controller::{Router, System};
+use controller::System;
 use demo::app;
 use servemux::Server;
-
-/// The route table, one line per route, as the example prints it at start-up.
-pub fn route_table(router: &Router) -> String {
-    let mut out = String::new();
-    for r in router.routes() {
-        out.push_str(&format!(
-            "{:<24} -> {}/{} ({} arg{}) {}\n",
-            r.pattern,
-            r.controller,
-            r.action,
-            r.arity,
-            if r.arity == 1 { "" } else { "s" },
-            r.method
-        ));
-    }
-    out
-}
 
 #[tokio::main]
 async fn main() {
@@ -55,7 +38,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    print!("{}", route_table(&router));
+    print!("{}", app::route_table(&router));
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
         Err(e) => {

@@ -28,6 +28,7 @@ pub const REDIRECT_TARGET: &str = "https://baidu.com";
 
 // ANCHOR: context
 /// The demo's context (Go's `DemoActionContext`, embedding the base context).
+#[derive(Debug)]
 pub struct DemoContext<'a> {
     base: BaseContext<'a>,
 }
@@ -61,6 +62,7 @@ impl<'a> ActionContext<'a> for DemoContext<'a> {
 // ANCHOR: controller_type
 /// The demo controller: its actions are found by `#[controller::actions]` from the `*_action`
 /// method names, as Go finds `XxxAction` methods by reflection.
+#[derive(Debug)]
 pub struct DemoController;
 
 impl Controller for DemoController {
@@ -114,6 +116,7 @@ impl DemoController {
 
 // ANCHOR: test_controller
 /// The second controller of the seed, which reaches the same greeting through its own rule.
+#[derive(Debug)]
 pub struct TestController;
 
 impl Controller for TestController {
@@ -167,3 +170,21 @@ pub fn system() -> Result<System, RouteError> {
     Ok(System::new(router()?))
 }
 // ANCHOR_END: routes
+
+/// The route table `router` built, one line per route (pattern, controller/action, arity,
+/// method): what `examples/routes.rs` prints at start-up and the controller chapter shows.
+pub fn route_table(router: &Router) -> String {
+    let mut out = String::new();
+    for r in router.routes() {
+        out.push_str(&format!(
+            "{:<24} -> {}/{} ({} arg{}) {}\n",
+            r.pattern,
+            r.controller,
+            r.action,
+            r.arity,
+            if r.arity == 1 { "" } else { "s" },
+            r.method
+        ));
+    }
+    out
+}

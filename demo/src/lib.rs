@@ -6,9 +6,18 @@
 //! - `app`    — the demo controllers, their context and the route table;
 //! - `golog`, `duration`, `idgen` — the client session's output in the Go client's format, and
 //!   goinbox's trace ids for its log line;
-//! - `routes` — the route sets of the router comparison bench;
-//! - `report` — turning that bench's results into the Benchmarks chapter's tables;
-//! - `chart`  — drawing the same results as the chapter's chart.
+//! - `report` — turning the router comparison bench's results into the Benchmarks chapter's tables;
+//! - `chart`  — drawing the same results as the chapter's chart;
+//!
+//! ```
+//! // The seed's route table: `/demo/args/123` and `/test/args/123` reach an `args` action.
+//! let router = demo::app::router().unwrap();
+//! let table = demo::app::route_table(&router);
+//! assert!(table.lines().any(|l| l.starts_with("^/demo/args/([0-9]+)$") && l.contains("demo/args")));
+//! assert_eq!(router.resolve("/test/args/123").unwrap().args, ["123"]);
+//! ```
+
+#![forbid(unsafe_code)]
 
 pub mod app;
 pub mod chart;
@@ -16,4 +25,3 @@ pub mod duration;
 pub mod golog;
 pub mod idgen;
 pub mod report;
-pub mod routes;

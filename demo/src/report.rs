@@ -399,8 +399,11 @@ pub fn groups(m: &Measurements) -> Vec<Group> {
 /// One figure the chapter's goals are stated in.
 #[derive(Debug, PartialEq)]
 pub struct Ratio {
+    /// What is compared with what.
     pub what: String,
+    /// The measured ratio.
     pub value: f64,
+    /// The goal it is held to, in words.
     pub goal: &'static str,
 }
 

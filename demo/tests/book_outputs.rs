@@ -3,7 +3,9 @@
 //! - "One request, every layer" shows what `examples/request_tour.rs` prints (one request's
 //!   tracing events, layer by layer, and a restart), from the committed copy
 //!   `book/src/transcripts/request_tour.txt` (see `common/book_file.rs` for its header line);
-//! - "Controllers and actions" shows the demo's route table (`examples/routes.rs`), from
+//!   the test runs the example binary, as a reader does;
+//! - "Controllers and actions" shows the demo's route table (`demo::app::route_table`, which
+//!   `examples/routes.rs` prints), from
 //!   `examples/routes.txt`;
 //! - the Benchmarks chapter's tables (`book/src/benchmarks-results.md`) and chart
 //!   (`book/src/benchmarks.svg`) are what `report` and `chart` draw from the committed figures
@@ -16,21 +18,20 @@ use demo::{chart, report};
 
 mod common;
 use common::book_file;
+use testkit::cargo::run_example;
 
 /// The command that regenerates every file this test checks.
 const REGENERATE: &str = "UPDATE_BOOK=1 cargo test -p demo --test book_outputs";
 
-#[path = "../examples/request_tour.rs"]
-mod request_tour;
-
-#[allow(dead_code)] // the example's `main` is not used here
-#[path = "../examples/routes.rs"]
-mod routes;
+/// What `examples/request_tour.rs` prints; with `--book`, each scene between anchor lines.
+fn request_tour(args: &[&str]) -> String {
+    run_example(env!("CARGO_MANIFEST_DIR"), "request_tour", args)
+}
 
 #[test]
 fn demo_route_table_in_the_book_is_current() {
     let router = demo::app::router().expect("the demo's table is valid");
-    let now = routes::route_table(&router);
+    let now = demo::app::route_table(&router);
     let path = format!("{}/examples/routes.txt", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_BOOK").is_some() {
         std::fs::write(&path, &now).expect("write the book's copy");
@@ -44,12 +45,7 @@ fn demo_route_table_in_the_book_is_current() {
 
 #[test]
 fn request_tour_in_the_book_is_current() {
-    let scenes = request_tour::scenes();
-    book_file::check(
-        "request_tour.txt",
-        &book_file::with_anchors(&scenes),
-        REGENERATE,
-    );
+    book_file::check("request_tour.txt", &request_tour(&["--book"]), REGENERATE);
 }
 
 /// The tour is a real exchange: the seed's greeting inside the demo frame, each layer spoke, in
@@ -57,7 +53,7 @@ fn request_tour_in_the_book_is_current() {
 /// connection.
 #[test]
 fn the_tour_crosses_every_layer() {
-    let now = request_tour::render();
+    let now = request_tour(&[]);
     assert!(now.ends_with(
         "-- response: 200\nHi, Client! Your data is: 123\nbefore demo action\nafter demo action\n"
     ));

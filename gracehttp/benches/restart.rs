@@ -10,6 +10,9 @@
 //!
 //! Run: `cargo bench -p gracehttp --bench restart`
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -60,6 +60,21 @@ pub struct Builder {
     pub(crate) logger: Option<Logger>,
 }
 
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("addrs", &self.addrs)
+            .field("listeners", &self.listeners)
+            .field("config", &self.config)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("hijacked_timeout", &self.hijacked_timeout)
+            .field("ready_timeout", &self.ready_timeout)
+            .field("pid_file", &self.pid_file)
+            .field("custom_logger", &self.logger.is_some())
+            .finish()
+    }
+}
+
 impl Default for Builder {
     fn default() -> Self {
         Builder::new()

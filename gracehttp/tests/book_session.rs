@@ -15,7 +15,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::http::{self, read_body, read_head};
+use common::http::{self, read_head, read_response};
 use common::{Server, WAIT};
 use nix::sys::signal::Signal;
 
@@ -120,7 +120,7 @@ fn the_restart_session_in_the_book_is_current() {
     s.did("curl '127.0.0.1:PORT/slow?ms=1500' &      # a request that spans the restart");
     let mut slow = http::connect(port).expect("connect");
     http::send(&mut slow, "/slow?ms=1500", false).expect("send");
-    let head = read_head(&mut slow).expect("the slow request's head");
+    read_head(&mut slow).expect("the slow request's head");
 
     s.did(&format!("kill -USR2 {old}"));
     let (new, _) = server.restart(old);
@@ -137,7 +137,11 @@ fn the_restart_session_in_the_book_is_current() {
 
     s.text
         .push_str("# the slow request's answer, from the old process:\n");
-    s.got(&read_body(&mut slow, &head).expect("the slow request's body"));
+    s.got(
+        &read_response(&mut slow)
+            .expect("the slow request's body")
+            .body,
+    );
     s.printed(
         &[
             format!("[pid: {old}] All connections has been closed."),

@@ -6,14 +6,13 @@
 
 mod common;
 
-use std::io::BufReader;
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::http::{self, read_body, read_head, Head};
+use common::http::{self, read_head, read_response, Conn};
 use common::{
     alive, children_of, fd_list, server_binary, settled_fd_count, wait_fd_count, wait_pid, Server,
     WAIT,
@@ -28,12 +27,16 @@ fn exited_0(pid: i32) -> WaitStatus {
 
 /// Sends `GET /slow?ms=N` and reads the response head. The handler flushes the head with its
 /// first line and then sleeps, so when this returns the server is in the middle of the request.
-fn start_slow(port: u16, ms: u64) -> (BufReader<TcpStream>, Head) {
+fn start_slow(port: u16, ms: u64) -> Conn {
     let mut conn = http::connect(port).unwrap();
     http::send(&mut conn, &format!("/slow?ms={ms}"), false).unwrap();
-    let head = read_head(&mut conn).unwrap();
-    assert_eq!(head.status, 200);
-    (conn, head)
+    assert_eq!(read_head(&mut conn).unwrap(), 200);
+    conn
+}
+
+/// The rest of the slow response: its body.
+fn read_body(conn: &mut Conn) -> String {
+    read_response(conn).unwrap().body
 }
 
 /// `GET /` on a new connection must answer 200 `pid=N`; returns N.
@@ -56,7 +59,7 @@ fn no_zombie_below(pid: i32) {
 fn slow_request_spans_a_restart() {
     let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
     let old = server.first_pid;
-    let (mut conn, head) = start_slow(server.port(), 1500);
+    let mut conn = start_slow(server.port(), 1500);
 
     let (new, _) = server.restart(old);
     let stopped = format!("[pid: {old}] The http server has been shut down successfully.");
@@ -72,7 +75,7 @@ fn slow_request_spans_a_restart() {
         "the old process waits for the slow request"
     );
 
-    let body = read_body(&mut conn, &head).unwrap();
+    let body = read_body(&mut conn);
     assert_eq!(body, format!("start pid={old}\nend pid={old}\n"));
     assert!(
         server.lines.wait_for(&closed, WAIT).is_some(),
@@ -91,7 +94,7 @@ fn sigterm_finishes_the_in_flight_request_then_exits_0() {
     let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
     let pid = server.first_pid;
     let port = server.port();
-    let (mut conn, head) = start_slow(port, 800);
+    let mut conn = start_slow(port, 800);
 
     server.signal(pid, Signal::SIGTERM);
     let line = format!("[pid: {pid}] Receive signal SIGTERM. To shut down the server gracefully.");
@@ -111,7 +114,7 @@ fn sigterm_finishes_the_in_flight_request_then_exits_0() {
     }
     assert!(alive(pid), "the process waits for the in-flight request");
 
-    let body = read_body(&mut conn, &head).unwrap();
+    let body = read_body(&mut conn);
     assert_eq!(body, format!("start pid={pid}\nend pid={pid}\n"));
     assert_eq!(server.wait_exit(pid), exited_0(pid));
     for line in [

@@ -18,9 +18,10 @@
 //! bench's CA on top of the web PKI roots. One pooled connection each, so this measures the
 //! per-request cost of the record layer and of each client's TLS plumbing, not the handshake.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::io::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -30,6 +31,7 @@ use bytes::Bytes;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::sync::Arc;
+use testkit::alloc::PROCESS;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -42,37 +44,8 @@ const GZ_PLAIN: usize = 64 * 1024;
 const BIG: usize = 64 << 20;
 
 /// Counts the bytes live on the heap, and their peak, over the whole process.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: testkit::CountingAlloc = testkit::CountingAlloc;
 
 /// The `/gz` response: a gzip body of repetitive text, built once.
 fn gz_response() -> &'static [u8] {
@@ -348,27 +321,22 @@ fn bench_clients(c: &mut Criterion) {
 /// it arrives. Bytes, not time: the figure does not depend on the machine's load.
 async fn streamed_memory(addr: SocketAddr, ours: &httpclient::Client, theirs: &reqwest::Client) {
     let url = format!("http://{addr}/big");
-    let measure_start = || {
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        base
-    };
     let mut resp = ours.get(url.as_str()).send_streaming().await.unwrap();
-    let base = measure_start();
+    let base = PROCESS.reset_peak();
     let mut total = 0;
     while let Some(piece) = resp.chunk().await.unwrap() {
         total += piece.len();
     }
-    let peak_ours = PEAK.load(Ordering::Relaxed) - base;
+    let peak_ours = PROCESS.peak() - base;
     assert_eq!(total, BIG);
 
     let mut resp = theirs.get(url.as_str()).send().await.unwrap();
-    let base = measure_start();
+    let base = PROCESS.reset_peak();
     let mut total = 0;
     while let Some(piece) = resp.chunk().await.unwrap() {
         total += piece.len();
     }
-    let peak_theirs = PEAK.load(Ordering::Relaxed) - base;
+    let peak_theirs = PROCESS.peak() - base;
     assert_eq!(total, BIG);
     println!(
         "streamed 64 MiB: peak heap growth httpclient {peak_ours} B reqwest {peak_theirs} B \

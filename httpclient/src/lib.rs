@@ -6,6 +6,27 @@
 //! plus any the caller adds), and is fast on purpose, because the project's own load tests are
 //! driven by it.
 //!
+//! ```
+//! use std::io::{Read, Write};
+//!
+//! // A one-shot server on a loopback port, answering one request.
+//! let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+//! let addr = listener.local_addr().unwrap();
+//! std::thread::spawn(move || {
+//!     let (mut s, _) = listener.accept().unwrap();
+//!     let mut head = [0u8; 1024];
+//!     let _ = s.read(&mut head).unwrap();
+//!     s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello").unwrap();
+//! });
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! let client = httpclient::Client::builder().build();
+//! let url = format!("http://{addr}/greeting");
+//! let response = rt.block_on(client.get(url.as_str()).send()).unwrap();
+//! assert_eq!(response.status().as_u16(), 200);
+//! assert_eq!(response.text(), "hello");
+//! ```
+//!
 //! ```text
 //! Client ── builder.rs   settings (timeouts, pool, limits, redirects, proxy, retries, ...)
 //!   │       client.rs    send loop: deadline → redirects → retries → round trip
@@ -30,6 +51,8 @@
 //! `Host: 127.0.0.1:8010 URL: http://127.0.0.1:8010/demo/args/123 TimeDuration: 986.798µs StatusCode: 200`.
 //! With a trace id set (gohttp's `SetTraceId`, here `ClientBuilder::trace_id` or
 //! `RequestBuilder::trace_id`) the line starts with gohttp's prefix: `<id> [HttpClient] Host: …`.
+
+#![forbid(unsafe_code)]
 
 mod body;
 mod builder;

@@ -68,8 +68,11 @@ pub struct LoadReport {
     pub elapsed: Duration,
     /// Latency percentiles over completed requests (zero when none completed).
     pub p50: Duration,
+    /// The 90th percentile.
     pub p90: Duration,
+    /// The 99th percentile.
     pub p99: Duration,
+    /// The slowest request.
     pub max: Duration,
     /// The first error seen, as text, to tell *why* requests failed.
     pub first_error: Option<String>,

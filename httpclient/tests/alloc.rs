@@ -4,37 +4,14 @@
 //! `String` — but bounded and small, and this test keeps it that way: a regression that adds an
 //! allocation per header or per body byte fails here.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-struct Counting;
-
-thread_local! {
-    /// Allocations made by the current thread (the server runs on another thread).
-    static ALLOCS: Cell<u64> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: testkit::CountingAlloc = testkit::CountingAlloc;
 
+/// Allocations made by the current thread (the server runs on another thread).
 fn allocs() -> u64 {
-    ALLOCS.with(Cell::get)
+    testkit::alloc::thread_allocations() as u64
 }
 
 /// A fixed-response server on its own thread and runtime.

@@ -10,13 +10,14 @@
 mod support;
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use httpclient::{Client, Method};
 use support::{ok_bytes, Action, Seen, TestServer};
+use testkit::go;
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
@@ -73,25 +74,14 @@ const REQUESTS: &[&str] = &[
     "POST /gz",
 ];
 
+/// The Go twin, built now; `None` without `go` on PATH.
 fn go_binary() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gzip_client_go");
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("gzip_client");
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/go/gzip_client.go");
-    let status = Command::new("go")
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GOCACHE", dir.join("cache"))
-        .env("GOPATH", dir.join("gopath"))
-        .env("GO111MODULE", "off")
-        .status();
-    match status {
-        Ok(s) if s.success() => Some(bin),
-        Ok(s) => panic!("go build failed: {s}"),
-        Err(_) => None,
+    if !go::go_on_path() {
+        return None;
     }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gzip_client_go");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/go/gzip_client.go");
+    Some(go::build(Path::new("go"), &src, &dir, go::Imports::Std))
 }
 
 async fn ours(client: &Client, base: &str, line: &str) -> String {

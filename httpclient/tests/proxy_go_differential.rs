@@ -10,10 +10,12 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use httpclient::ProxyEnv;
+use testkit::go;
+use testkit::rng::{env_or, Rng};
 
 const ENVS: &[&[(&str, &str)]] = &[
     &[
@@ -96,25 +98,14 @@ const URLS: &[&str] = &[
     "http://C.COM/",
 ];
 
+/// The Go twin, built now; `None` without `go` on PATH.
 fn go_binary() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("proxy_env_go");
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("proxy_env");
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/go/proxy_env.go");
-    let status = Command::new("go")
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GOCACHE", dir.join("cache"))
-        .env("GOPATH", dir.join("gopath"))
-        .env("GO111MODULE", "off")
-        .status();
-    match status {
-        Ok(s) if s.success() => Some(bin),
-        Ok(s) => panic!("go build failed: {s}"),
-        Err(_) => None,
+    if !go::go_on_path() {
+        return None;
     }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("proxy_env_go");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/go/proxy_env.go");
+    Some(go::build(Path::new("go"), &src, &dir, go::Imports::Std))
 }
 
 fn go_answers(bin: &PathBuf, env: &[(&str, &str)]) -> Vec<String> {
@@ -171,21 +162,6 @@ fn proxy_choice_matches_go() {
         }
     }
     println!("{checked} (environment, url) pairs agree with Go");
-}
-
-/// A small deterministic generator (xorshift64*), so a failure can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
 }
 
 const ENTRIES: &[&str] = &[
@@ -247,11 +223,8 @@ fn random_environments_match_go() {
         eprintln!("go not found on PATH: differential proxy test skipped");
         return;
     };
-    let seed: u64 = std::env::var("PROXY_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_0018);
-    let mut rng = Rng(seed | 1);
+    let seed = env_or("PROXY_DIFF_SEED", 0x5eed_0018);
+    let mut rng = Rng::new(seed);
     let mut urls = Vec::new();
     for scheme in ["http", "https"] {
         for host in HOSTS {
@@ -262,7 +235,7 @@ fn random_environments_match_go() {
     }
     let mut checked = 0;
     for _ in 0..25 {
-        let no_proxy: Vec<&str> = (0..1 + rng.next() % 5).map(|_| rng.pick(ENTRIES)).collect();
+        let no_proxy: Vec<&str> = (0..1 + rng.below(5)).map(|_| rng.pick(ENTRIES)).collect();
         let no_proxy = no_proxy.join(",");
         let mut env: Vec<(&str, String)> = vec![
             (
@@ -275,7 +248,7 @@ fn random_environments_match_go() {
             ),
             (rng.pick(&["NO_PROXY", "no_proxy"]), no_proxy),
         ];
-        if rng.next() % 6 == 0 {
+        if rng.below(6) == 0 {
             env.push(("REQUEST_METHOD", "GET".into()));
         }
         let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();

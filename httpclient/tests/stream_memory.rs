@@ -2,42 +2,11 @@
 //! live in the whole process, and their peak while the body streams may not grow by more than a
 //! few pieces' worth — nowhere near the body's size.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use testkit::alloc::PROCESS;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: testkit::CountingAlloc = testkit::CountingAlloc;
 
 const GIB: u64 = 1 << 30;
 
@@ -79,13 +48,12 @@ fn a_one_gib_stream_stays_in_bounded_memory() {
     let client = httpclient::Client::builder().timeout(None).build();
     let (total, growth) = rt.block_on(async {
         let mut resp = client.get(url.as_str()).send_streaming().await.unwrap();
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let base = PROCESS.reset_peak();
         let mut total = 0u64;
         while let Some(piece) = resp.chunk().await.unwrap() {
             total += piece.len() as u64;
         }
-        (total, PEAK.load(Ordering::Relaxed) - base)
+        (total, PROCESS.peak() - base)
     });
     assert_eq!(total, GIB);
     println!("peak heap growth while streaming 1 GiB: {growth} bytes");

@@ -1,6 +1,6 @@
 //! Lookup and insert speed of `radix::Tree` beside `matchit` and `path-tree`,
 //! in one run, on the GitHub API route set and the static (Go website) set of
-//! julienschmidt/go-http-routing-benchmark (`data/github.txt`, `data/static.txt`).
+//! julienschmidt/go-http-routing-benchmark (`testkit::routes`, from `servemux/testkit/data/`).
 //!
 //! A "pass" looks up every route of the set once, with its method: each router
 //! gets one tree per method, and the method's tree is picked by a linear scan
@@ -15,17 +15,14 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use testkit::routes::{self, Route};
 
 /// (method, route with `:param`s, a request path that matches it)
-fn load(file: &str) -> Vec<(String, String, String)> {
-    let path = format!("{}/data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).expect("route data file");
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (method, route) = l.split_once(' ').expect("METHOD PATH");
+fn load(set: Vec<Route>) -> Vec<(String, String, String)> {
+    set.into_iter()
+        .map(|Route { method, path }| {
             // Fill each `:name` with a value that is not a static segment.
-            let request = route
+            let request = path
                 .split('/')
                 .map(|seg| {
                     if let Some(name) = seg.strip_prefix(':') {
@@ -36,7 +33,7 @@ fn load(file: &str) -> Vec<(String, String, String)> {
                 })
                 .collect::<Vec<_>>()
                 .join("/");
-            (method.to_string(), route.to_string(), request)
+            (method, path, request)
         })
         .collect()
 }
@@ -102,8 +99,8 @@ fn build_path_tree(
     })
 }
 
-fn bench_set(c: &mut Criterion, name: &str, file: &str) {
-    let routes = load(file);
+fn bench_set(c: &mut Criterion, name: &str, set: Vec<Route>) {
+    let routes = load(set);
     let ours = build_ours(&routes);
     let mit = build_matchit(&routes);
     let pt = build_path_tree(&routes);
@@ -170,8 +167,8 @@ fn bench_set(c: &mut Criterion, name: &str, file: &str) {
 }
 
 fn benches(c: &mut Criterion) {
-    bench_set(c, "github", "github.txt");
-    bench_set(c, "static", "static.txt");
+    bench_set(c, "github", routes::github_set());
+    bench_set(c, "static", routes::static_set());
 }
 
 criterion_group!(lookup, benches);

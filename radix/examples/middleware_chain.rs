@@ -8,11 +8,11 @@
 //! `cargo run -p radix --example middleware_chain`
 //!
 //! The book includes its output from `examples/middleware_chain.txt`, which
-//! `tests/book_trees.rs` keeps equal to what this prints.
+//! `tests/book_outputs.rs` keeps equal to what this prints.
 
 use radix::{Context, Engine, RouteError};
 use servemux::http::Method;
-use servemux::{Handler, Request, ResponseWriter};
+use servemux::{Handler, Recorder, Request};
 
 /// Record a step of the chain in the per-request keys (gin's `c.Set`).
 fn trace(c: &mut Context<'_>, step: &str) {
@@ -66,11 +66,11 @@ pub fn build() -> Result<Engine, RouteError> {
 // ANCHOR: serve
 /// Serve `target` in memory; return `status body`.
 pub async fn serve(engine: &Engine, target: &str) -> String {
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let mut r = Request::new(Method::GET, target).expect("a valid request target");
-    engine.serve_http(&mut w, &mut r).await;
-    w.finish_recording();
-    let body = String::from_utf8_lossy(w.recorded_body()).into_owned();
+    engine.serve_http(w.writer(), &mut r).await;
+    w.finish();
+    let body = String::from_utf8_lossy(w.body()).into_owned();
     format!("GET {target}\n  -> {} {body}\n", w.status().as_u16())
 }
 // ANCHOR_END: serve
@@ -85,7 +85,6 @@ pub async fn render() -> String {
     out
 }
 
-#[allow(dead_code)] // the test includes this file as a module and calls `render`
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     print!("{}", render().await);

@@ -1,13 +1,13 @@
 //! Profiling helper: look up every GET route of a data set in a loop, with our
 //! tree or with matchit (`perf stat -e instructions` compares them even on a
 //! busy machine, where wall-clock numbers are noisy).
-//! `cargo run --release -p radix --example perf_static -- radix/data/github.txt 20000 [radix|matchit]`
+//! `cargo run --release -p radix --example perf_static -- servemux/testkit/data/github.txt 20000 [radix|matchit]`
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let file = args
         .get(1)
         .map(String::as_str)
-        .unwrap_or("radix/data/static.txt");
+        .unwrap_or("servemux/testkit/data/static.txt");
     let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20000);
     let which = args.get(3).map(String::as_str).unwrap_or("radix");
     let text = std::fs::read_to_string(file).expect("data file");

@@ -1,5 +1,5 @@
 //! Grows a small tree one route at a time and prints it after every insert.
-//! The book chapter "gin's radix tree" shows this output; `tests/book_trees.rs`
+//! The book chapter "gin's radix tree" shows this output; `tests/book_outputs.rs`
 //! checks that it still equals `examples/tree_growth.txt`, so the pictures in
 //! the book cannot drift from what the code does.
 //!
@@ -61,7 +61,6 @@ pub fn render_for_book() -> String {
     out
 }
 
-#[allow(dead_code)] // the test includes this file as a module and calls `render`
 fn main() {
     if std::env::args().any(|a| a == "--book") {
         print!("{}", render_for_book());

@@ -345,7 +345,7 @@ impl Engine {
             None => r.path().to_string(),
         };
         if self.remove_extra_slash {
-            p = servemux::clean_path(&p).into_owned();
+            p = servemux::canonical_path(&p).into_owned();
         }
         (p, unescape)
     }

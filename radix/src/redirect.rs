@@ -45,7 +45,7 @@ pub(crate) async fn fixed_path(
     r: &Request,
     tree: &Tree<HandlersChain>,
 ) -> bool {
-    let cleaned = servemux::clean_path(r.path());
+    let cleaned = servemux::canonical_path(r.path());
     // gin 1.8.1 passes `RedirectFixedPath` (true here) as the trailing-slash switch of this
     // look-up, not `RedirectTrailingSlash`.
     let Some(fixed) = tree.find_case_insensitive_path(&cleaned, true) else {

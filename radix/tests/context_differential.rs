@@ -26,15 +26,14 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use common::http::{request, serve};
-use common::rng::Rng;
 use radix::{basic_auth, BindError, Context, Engine, AUTH_USER_KEY};
 use serde::{Deserialize, Serialize};
+use testkit::go::{self, Served};
+use testkit::rng::{env_or, Rng};
 use validator::{Validate, ValidationError};
 
 // ---- the Rust twin of tests/gin/context.go ----------------------------------
@@ -608,11 +607,11 @@ async fn fetch(addr: SocketAddr, req: &Req) -> Seen {
 /// A current Go (1.23+: `c.File` is net/http's `ServeFile`, and servemux's file serving mirrors
 /// today's).
 fn find_go() -> Option<PathBuf> {
-    common::go::current_go("GO122")
+    go::go_at_least("GO122", 23)
 }
 
 fn gin_available() -> bool {
-    find_go().is_some() && Path::new("/usr/share/gocode/src/github.com/gin-gonic/gin").is_dir()
+    find_go().is_some() && go::gin_source_present()
 }
 
 fn tmp_dir() -> PathBuf {
@@ -620,43 +619,16 @@ fn tmp_dir() -> PathBuf {
 }
 
 fn build_gin_twin(dir: &Path) -> PathBuf {
-    let bin = dir.join("gin_context");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/context.go");
     let go = find_go().expect("checked by gin_available");
-    common::go::build_gin_program(&go, &src, &bin, dir);
-    bin
+    go::build(&go, &src, dir, go::Imports::Debian)
 }
 
-struct Gin {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Gin {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_gin(bin: &Path, mode: &str, files: &Path, glob: &str) -> Gin {
-    let mut child = Command::new(bin)
-        .args([mode, &files.to_string_lossy(), glob, "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("gin did not start: {line:?}"))
-        .parse()
-        .unwrap();
-    Gin { child, addr }
+fn start_gin(bin: &Path, mode: &str, files: &Path, glob: &str) -> Served {
+    let files = files.to_string_lossy();
+    let gin = Served::start(bin, &[mode, &files, glob], true);
+    gin.addr();
+    gin
 }
 
 /// The files both serve and the two template directories (same output, each engine's syntax).
@@ -704,15 +676,9 @@ fn context_features_answer_as_gin_1_8_1() {
     std::fs::create_dir_all(&dir).unwrap();
     let bin = build_gin_twin(&dir);
     let (files, go_glob, rs_glob) = fixtures(&dir);
-    let seed: u64 = std::env::var("GIN_CTX_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x1781_0001);
-    let per_mode: usize = std::env::var("GIN_CTX_REQUESTS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
-    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let seed = env_or("GIN_CTX_SEED", 0x1781_0001);
+    let per_mode = env_or("GIN_CTX_REQUESTS", 300) as usize;
+    let mut rng = Rng::new(seed);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -730,7 +696,7 @@ fn context_features_answer_as_gin_1_8_1() {
             let ours = serve(engine).await;
             for i in 0..per_mode {
                 let req = random_request(&mut rng);
-                let want = fetch(gin.addr, &req).await;
+                let want = fetch(gin.addr(), &req).await;
                 let got = fetch(ours.addr, &req).await;
                 let kind = req.1.split('?').next().unwrap_or("").to_string();
                 if got != want {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use futures_util::FutureExt;
 use radix::{Engine, Tree};
 use servemux::http::Method;
-use servemux::{Handler, Request, ResponseWriter};
+use servemux::{Handler, Recorder, Request};
 
 /// The context's `Debug` text, captured inside the handler.
 static SEEN: Mutex<String> = Mutex::new(String::new());
@@ -41,9 +41,9 @@ fn debug_shows_routes_groups_and_the_matched_context() {
     );
     assert!(text.contains("redirect_trailing_slash: true"), "{text}");
 
-    let mut w = ResponseWriter::recorder();
+    let mut rec = Recorder::new();
     let mut r = Request::new(Method::GET, "/v1/users/42").unwrap();
-    e.serve_http(&mut w, &mut r).now_or_never().unwrap();
+    e.serve_http(rec.writer(), &mut r).now_or_never().unwrap();
     let seen = SEEN.lock().unwrap().clone();
     assert_eq!(
         seen,

@@ -20,7 +20,7 @@ use std::task::{Context as TaskContext, Poll};
 use futures_util::FutureExt;
 use radix::{Context, Engine};
 use servemux::http::Method;
-use servemux::{Handler, Request, ResponseWriter};
+use servemux::{Handler, Recorder, Request};
 
 /// Counts allocations made by the current thread only, so that the test
 /// harness's other threads cannot disturb the count.
@@ -132,10 +132,11 @@ fn engine(routes: &[&str]) -> Engine {
 
 /// Serve `path`; returns (allocations when `serve_http` built its future, allocations while the
 /// future ran).
-fn serve(e: &Engine, w: &mut ResponseWriter, path: &str) -> (usize, usize) {
+fn serve(e: &Engine, rec: &mut Recorder, path: &str) -> (usize, usize) {
     let mut r = Request::new(Method::GET, path).expect("a valid target");
     *RAN.lock().unwrap_or_else(|e| e.into_inner()) = 0;
-    w.reset_recorder();
+    rec.reset();
+    let w = rec.writer();
     // ANCHOR: dispatch_no_alloc
     let (fut, boxed) = allocations_during(|| e.serve_http(w, &mut r));
     let (done, running) = allocations_during(|| fut.now_or_never());
@@ -156,7 +157,7 @@ fn dispatch_of_a_matched_route_allocates_nothing() {
         "/user/:name",
         "/a/:b/:c/:d/:e",
     ]);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let requests = [
         ("/", "/"),
         ("/users", "/users"),
@@ -195,7 +196,7 @@ fn dispatch_of_a_matched_route_allocates_nothing() {
 #[test]
 fn a_fifth_parameter_moves_the_ranges_to_the_heap_once() {
     let e = engine(&["/spill/:a/:b/:c/:d/:e"]);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     serve(&e, &mut w, "/spill/1/2/3/4/5");
     let (_, running) = serve(&e, &mut w, "/spill/1/2/3/4/5");
     assert_eq!(seen(), "/spill/:a/:b/:c/:d/:e a=1 b=2 c=3 d=4 e=5");

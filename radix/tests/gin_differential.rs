@@ -2,9 +2,9 @@
 //!
 //! When a `go` toolchain and gin's source (Debian: `golang-go` and
 //! `golang-github-gin-gonic-gin-dev`, which is gin 1.8.1) are installed, this test builds
-//! `tests/gin/route_table.go` — the `route_table` interface of DESIGN.md served by gin — and, for
+//! `tests/gin/gin_table.go` — the `gin_table` interface of DESIGN.md served by gin — and, for
 //! each random route table, starts it beside our engine built by
-//! `radix::route_table::engine_from_table` (what `examples/route_table.rs` serves). A table gin
+//! `radix::route_table::engine_from_table` (what `examples/gin_table.rs` serves). A table gin
 //! refuses must be refused by us too, and the other way round; otherwise both get the same random
 //! requests and must answer with the same status, `Location` and body every time.
 //!
@@ -14,13 +14,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use common::http::{request, serve};
-use common::rng::Rng;
+use testkit::go::{self, Served};
+use testkit::rng::{env_or, Rng};
 
 const SEGMENTS: &[&str] = &["a", "b", "ab", "abc", "b1", "user", "users", "x"];
 const WILDCARDS: &[&str] = &[":id", ":name", ":x"];
@@ -107,13 +106,7 @@ fn random_path(rng: &mut Rng, table: &[(String, String)]) -> String {
 }
 
 fn gin_available() -> bool {
-    let go = Command::new("go")
-        .arg("version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    go && Path::new("/usr/share/gocode/src/github.com/gin-gonic/gin").is_dir()
+    go::go_on_path() && go::gin_source_present()
 }
 
 fn tmp_dir() -> PathBuf {
@@ -121,67 +114,20 @@ fn tmp_dir() -> PathBuf {
 }
 
 fn build_gin_twin() -> PathBuf {
-    let dir = tmp_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("gin_route_table");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/route_table.go");
-    let out = Command::new("go")
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .env("GOPROXY", "off")
-        .env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", "/usr/share/gocode")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/gin_table.go");
+    go::build(Path::new("go"), &src, &tmp_dir(), go::Imports::Debian)
 }
 
-/// gin serving a table, killed on drop; `addr` is `None` when gin refused the table.
-struct Gin {
-    child: Child,
-    addr: Option<SocketAddr>,
-}
-
-impl Drop for Gin {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// gin on `table`: listening (`addr` set), or exited 2 on a table it refuses.
+fn start_gin(bin: &Path, table: &Path) -> Served {
+    let mut gin = Served::start(bin, &[table], true);
+    if gin.addr.is_none() {
+        let code = gin.exit_code();
+        assert_eq!(code, Some(2), "gin exited oddly: {:?}", gin.first_line);
     }
+    gin
 }
 
-fn start_gin(bin: &Path, table: &Path) -> Gin {
-    let mut child = Command::new(bin)
-        .arg(table)
-        .arg("127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .map(|a| a.parse().unwrap());
-    if addr.is_none() {
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(2), "gin exited oddly: {line:?}");
-    }
-    Gin { child, addr }
-}
-
-/// What a client sees of one response.
 type Seen = (u16, Option<String>, String);
 
 async fn fetch(addr: SocketAddr, method: &str, target: &str) -> Seen {
@@ -200,15 +146,9 @@ fn same_answers_as_gin_1_8_1_on_random_tables() {
         return;
     }
     let gin_bin = build_gin_twin();
-    let seed: u64 = std::env::var("GIN_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6175_1081);
-    let tables: usize = std::env::var("GIN_DIFF_TABLES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
-    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let seed = env_or("GIN_DIFF_SEED", 0x6175_1081);
+    let tables = env_or("GIN_DIFF_TABLES", 60) as usize;
+    let mut rng = Rng::new(seed);
     let dir = tmp_dir();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

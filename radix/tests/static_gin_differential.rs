@@ -14,37 +14,19 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use common::http::{request, serve, Response};
 use radix::Engine;
 use servemux::fs::Dir;
+use testkit::go::{self, serve_table};
+use testkit::rng::Rng;
 
 const GIN_SRC: &str = "/usr/share/gocode/src/github.com/gin-gonic/gin";
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
-
 fn find_go() -> Option<PathBuf> {
-    common::go::current_go("FS_DIFF_GO")
+    go::go_at_least("FS_DIFF_GO", 23)
 }
 
 fn tmp_dir() -> PathBuf {
@@ -52,45 +34,8 @@ fn tmp_dir() -> PathBuf {
 }
 
 fn build_twin(go: &Path) -> PathBuf {
-    let dir = tmp_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("static_go");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gin/static.go");
-    common::go::build_gin_program(go, &src, &bin, &dir);
-    bin
-}
-
-struct GoProc {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for GoProc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(bin: &Path, root: &Path) -> GoProc {
-    let mut child = Command::new(bin)
-        .arg(root)
-        .arg("127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .parse()
-        .unwrap();
-    GoProc { child, addr }
+    go::build(go, &src, &tmp_dir(), go::Imports::Debian)
 }
 
 fn build_tree(root: &Path) {
@@ -187,7 +132,7 @@ async fn same_answers_as_gin_static() {
     })
     .await
     .unwrap();
-    let gin = spawn(&bin, &root);
+    let gin = serve_table(&bin, &root);
     let ours = serve(engine(&root)).await;
 
     let mtime = std::fs::metadata(root.join("a.txt"))
@@ -199,7 +144,7 @@ async fn same_answers_as_gin_static() {
         httpdate::fmt_http_date(mtime - Duration::from_secs(86_400)),
         httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(86_400)),
     ];
-    let mut rng = Rng(0x5747_1C00_u64);
+    let mut rng = Rng::new(0x5747_1C00_u64);
     let requests = 400;
     let mut by_status = std::collections::BTreeMap::new();
     for i in 0..requests {
@@ -226,7 +171,7 @@ async fn same_answers_as_gin_static() {
         if rng.below(4) == 0 {
             headers.push(("If-Modified-Since", &dates[rng.below(3)]));
         }
-        let want = request(gin.addr, method, &target, &headers, b"").await;
+        let want = request(gin.addr(), method, &target, &headers, b"").await;
         let got = request(ours.addr, method, &target, &headers, b"").await;
         let (mut w, mut g) = (compared(&want), compared(&got));
         // A multipart boundary is random: compare with it replaced.

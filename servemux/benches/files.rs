@@ -8,6 +8,9 @@
 //!
 //! Run: `cargo bench -p servemux --bench files` (`FILES_PAIRED_ROUNDS` sets the rounds).
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

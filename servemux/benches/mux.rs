@@ -11,6 +11,9 @@
 //!
 //! Run: `cargo bench -p servemux --bench mux`
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

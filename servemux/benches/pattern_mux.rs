@@ -15,6 +15,9 @@
 //! All four walk one path down the tree (one hash probe per segment), so none should grow with
 //! N. Run: `cargo bench -p servemux --bench pattern_mux`
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

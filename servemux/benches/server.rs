@@ -10,6 +10,9 @@
 //!
 //! Run: `cargo bench -p servemux --bench server`
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -12,6 +12,9 @@
 //! Run: `cargo bench -p servemux --bench websocket -- --warm-up-time 1 --measurement-time 3`
 //! (`WS_PAIRED_ROUNDS` sets the paired rounds, default 100).
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

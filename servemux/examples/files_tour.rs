@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use servemux::http::header::{HeaderName, HeaderValue};
 use servemux::http::{HeaderMap, Method};
-use servemux::{FileServer, Handler, Request, ResponseWriter};
+use servemux::{FileServer, Handler, Recorder, Request};
 
 /// One request header, name and value.
 type Header = (&'static str, &'static str);
@@ -69,9 +69,9 @@ async fn show(server: &FileServer, method: &str, target: &str, h: Option<Header>
     let mut r = Request::new(method.clone(), target)
         .expect("a valid target")
         .with_headers(headers);
-    let mut w = ResponseWriter::recorder();
-    server.serve_http(&mut w, &mut r).await;
-    w.finish_recording();
+    let mut w = Recorder::new();
+    server.serve_http(w.writer(), &mut r).await;
+    w.finish();
     let sent = h.map(|(n, v)| format!(" [{n}: {v}]")).unwrap_or_default();
     let mut out = format!("{method} {target}{sent} -> {}\n", w.status());
     for name in SHOWN {
@@ -79,7 +79,7 @@ async fn show(server: &FileServer, method: &str, target: &str, h: Option<Header>
             out.push_str(&format!("    {name}: {v}\n"));
         }
     }
-    let body = String::from_utf8_lossy(w.recorded_body());
+    let body = String::from_utf8_lossy(w.body());
     if !body.is_empty() && body.len() < 80 {
         out.push_str(&format!("    body: {:?}\n", body));
     } else if !body.is_empty() {

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use servemux::http::{header, HeaderMap, HeaderValue, Method};
-use servemux::{handler_fn, Handler, MuxError, Request, ResponseWriter, ServeMux};
+use servemux::{handler_fn, Handler, MuxError, Recorder, Request, ServeMux};
 
 /// A handler answering 200 with `text`.
 fn answer(text: &str) -> impl Handler {
@@ -36,14 +36,14 @@ fn show(mux: &ServeMux, method: Method, host: &str, target: &str) -> (u16, Strin
     };
     let mut r = r.with_headers(headers);
     let (h, pattern) = mux.handler(&r);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a current-thread runtime");
-    rt.block_on(h.serve_http(&mut w, &mut r));
-    w.finish_recording();
+    rt.block_on(h.serve_http(w.writer(), &mut r));
+    w.finish();
     let status = w.status().as_u16();
-    let body = String::from_utf8_lossy(w.recorded_body());
+    let body = String::from_utf8_lossy(w.body());
     let extra = match w.header().get(header::LOCATION) {
         Some(loc) => format!("Location: {}", loc.to_str().unwrap_or("?")),
         None if body == *pattern => String::new(),

@@ -8,7 +8,7 @@
 
 use servemux::http::{header, HeaderMap, HeaderValue, Method};
 use servemux::{
-    compare_paths_and_methods, Handler, Pattern, PatternError, PatternMux, Request, ResponseWriter,
+    compare_paths_and_methods, Handler, Pattern, PatternError, PatternMux, Recorder, Request,
 };
 
 /// Routes one request and prints `METHOD HOST TARGET -> STATUS` and what came back.
@@ -25,12 +25,12 @@ fn show(mux: &PatternMux, method: &str, host: &str, target: &str) {
         return;
     };
     let mut r = r.with_headers(headers);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a current-thread runtime");
-    rt.block_on(mux.serve_http(&mut w, &mut r));
-    w.finish_recording();
+    rt.block_on(mux.serve_http(w.writer(), &mut r));
+    w.finish();
     let header = |name| {
         w.header()
             .get(name)
@@ -43,7 +43,7 @@ fn show(mux: &PatternMux, method: &str, host: &str, target: &str) {
         format!("Allow: {allow}")
     } else {
         // The pattern text, then NAME=VALUE per wildcard, on one line.
-        String::from_utf8_lossy(w.recorded_body())
+        String::from_utf8_lossy(w.body())
             .trim_end()
             .replace('\n', "  ")
     };

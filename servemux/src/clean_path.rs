@@ -21,7 +21,7 @@ use std::borrow::Cow;
 ///
 /// Borrows when `p` is already canonical, which is the case for nearly every real request, so
 /// the mux's hot path does not allocate here.
-pub fn clean_path(p: &str) -> Cow<'_, str> {
+pub fn canonical_path(p: &str) -> Cow<'_, str> {
     if p.is_empty() {
         return Cow::Borrowed("/");
     }
@@ -194,14 +194,14 @@ mod tests {
             ("*", "/*"),
         ];
         for (input, want) in cases {
-            assert_eq!(clean_path(input), want, "clean_path({input:?})");
+            assert_eq!(canonical_path(input), want, "canonical_path({input:?})");
         }
     }
 
     #[test]
     fn canonical_paths_are_borrowed() {
         for p in ["/", "/a", "/a/b/", "/a.b/..c/...", "/x y"] {
-            assert!(matches!(clean_path(p), Cow::Borrowed(_)), "{p}");
+            assert!(matches!(canonical_path(p), Cow::Borrowed(_)), "{p}");
         }
     }
 

@@ -32,11 +32,12 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::body::ConnIo;
+use crate::conn_registry::{ConnSignal, Phase};
 use crate::expect::ContinueGate;
 use crate::head::Spare;
+use crate::panic::panic_message;
 use crate::read::{read_request, Refusal};
 use crate::server::{ConnState, Shared};
-use crate::signal::{ConnSignal, Phase};
 use crate::{Request, ResponseWriter};
 
 /// How long we keep reading (and dropping) a client's bytes after answering it with an error, so
@@ -257,14 +258,4 @@ where
         }
     })
     .await
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s
-    } else {
-        "non-string panic payload"
-    }
 }

@@ -49,6 +49,12 @@ pub struct HandlerFn<F> {
     f: F,
 }
 
+impl<F> std::fmt::Debug for HandlerFn<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HandlerFn")
+    }
+}
+
 /// Turns a closure into a [`Handler`], as Go's `http.HandlerFunc(f)` does.
 ///
 /// The closure returns a boxed future so that the future may borrow `w` and `r`:

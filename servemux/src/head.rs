@@ -30,7 +30,7 @@ pub use wire::Framing as BodyFraming;
 
 /// A request head that passed every check, with the facts the connection needs.
 #[derive(Debug)]
-pub struct ParsedHead {
+pub(crate) struct ParsedHead {
     pub method: Method,
     /// The request-target exactly as sent (origin, absolute, authority or asterisk form).
     pub target: String,
@@ -46,7 +46,9 @@ pub struct ParsedHead {
 /// Why a request head was refused, and with which status.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeadError {
+    /// The status the client gets (400, 413, 414, 431, 501, 505).
     pub status: StatusCode,
+    /// Why, in a few words (the body of the error response).
     pub reason: &'static str,
 }
 
@@ -99,15 +101,19 @@ struct RequestLine {
     len: usize,
 }
 
-/// Parses a request head from the start of `buf`.
+/// Parses a request head from the start of `buf`: the tests' entry point.
 ///
 /// Returns `Ok(None)` when more bytes are needed, `Ok(Some((head, len)))` with the length of the head
 /// in bytes when it is complete, or the error status the client should get.
-pub fn parse_head(buf: &[u8], config: &Config) -> Result<Option<(ParsedHead, usize)>, HeadError> {
+#[cfg(test)]
+pub(crate) fn parse_head(
+    buf: &[u8],
+    config: &Config,
+) -> Result<Option<(ParsedHead, usize)>, HeadError> {
     parse_head_reusing(&mut BytesMut::from(buf), config, &mut Spare::default())
 }
 
-/// [`parse_head`] as the connection runs it: a complete head is split off the front of `buf`, the
+/// The head parser as the connection runs it: a complete head is split off the front of `buf`, the
 /// header values are slices of it rather than copies, and the map and target string are the
 /// spares of an earlier request. `buf` and `spare` are left alone until the head is complete.
 pub(crate) fn parse_head_reusing(
@@ -471,5 +477,76 @@ mod tests {
         assert!(parsed.is_none());
         assert_eq!(buf.len(), 26);
         assert_eq!(spare.target, "kept");
+    }
+}
+
+/// Property tests of the parser: no input makes it panic, and a request built from valid parts
+/// parses back to those parts.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse_head(&bytes, &Config::default());
+        }
+
+        #[test]
+        fn request_like_bytes_never_panic(
+            line in "[A-Z]{1,7} [ -~]{0,40} HTTP/[0-9]\\.[0-9]",
+            headers in proptest::collection::vec("[!-~&&[^:]]{1,12}:[ -~\t]{0,20}", 0..8),
+            tail in proptest::collection::vec(any::<u8>(), 0..32),
+        ) {
+            let mut req = format!("{line}\r\n").into_bytes();
+            for h in &headers {
+                req.extend_from_slice(h.as_bytes());
+                req.extend_from_slice(b"\r\n");
+            }
+            req.extend_from_slice(b"\r\n");
+            req.extend_from_slice(&tail);
+            let _ = parse_head(&req, &Config::default());
+        }
+
+        #[test]
+        fn valid_request_round_trips(
+            method in prop_oneof![Just("GET"), Just("POST"), Just("PUT"), Just("DELETE"), Just("PATCH"), Just("REPORT")],
+            segments in proptest::collection::vec("[a-zA-Z0-9._~-]{1,8}", 0..5),
+            query in proptest::option::of("[a-z0-9=&]{0,12}"),
+            headers in proptest::collection::vec(("x-[a-z]{1,8}", "[!-~]([ -~]{0,16}[!-~])?"), 0..6),
+            body_len in 0u64..1000,
+        ) {
+            let mut target = format!("/{}", segments.join("/"));
+            if let Some(q) = &query {
+                target.push('?');
+                target.push_str(q);
+            }
+            let mut wire = format!("{method} {target} HTTP/1.1\r\nHost: example.com\r\n");
+            for (name, value) in &headers {
+                wire.push_str(&format!("{name}: {value}\r\n"));
+            }
+            wire.push_str(&format!("Content-Length: {body_len}\r\n\r\n"));
+            let extra = "tail bytes stay unread";
+            let bytes = format!("{wire}{extra}");
+
+            let (head, len) = parse_head(bytes.as_bytes(), &Config::default()).unwrap().unwrap();
+            prop_assert_eq!(len, wire.len());
+            prop_assert_eq!(head.method, Method::from_bytes(method.as_bytes()).unwrap());
+            prop_assert_eq!(&head.target, &target);
+            for (name, value) in &headers {
+                let got: Vec<_> = head.headers.get_all(name.as_str()).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+                prop_assert!(got.contains(value));
+            }
+            prop_assert!(head.keep_alive);
+            let want = if body_len == 0 {
+                BodyFraming::Empty
+            } else {
+                BodyFraming::Length(body_len)
+            };
+            prop_assert_eq!(head.framing, want);
+        }
     }
 }

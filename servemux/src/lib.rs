@@ -3,6 +3,27 @@
 //! This crate is the bottom layer of the workspace. Every other crate answers HTTP through the
 //! [`Handler`] trait defined here, and is served by the [`Server`] defined here.
 //!
+//! ```
+//! use servemux::http::Method;
+//! use servemux::{Handler, Recorder, Request, ServeMux};
+//!
+//! let mux = ServeMux::new();
+//! mux.handle_func("/hello/", |w, r| {
+//!     Box::pin(async move {
+//!         let _ = w.write(format!("hello from {}", r.path()).as_bytes()).await;
+//!     })
+//! })
+//! .unwrap();
+//!
+//! // `Server::new(mux).serve(listener)` answers on a socket; a Recorder answers in memory.
+//! let mut rec = Recorder::new();
+//! let mut r = Request::new(Method::GET, "/hello/gopher").unwrap();
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! rt.block_on(mux.serve_http(rec.writer(), &mut r));
+//! rec.finish();
+//! assert_eq!(rec.body(), b"hello from /hello/gopher");
+//! ```
+//!
 //! It mirrors these pieces of Go's `net/http`:
 //!
 //! | Go                                   | here                                   |
@@ -36,11 +57,13 @@
 //! - `cancel`   — [`Request::client_gone`], Go's `r.Context().Done()` for a client that left;
 //! - `timeout_handler` — Go's `TimeoutHandler`: 503 when the inner handler is late, which is
 //!   dropped;
-//! - `signal`   — what a connection is told from outside: shutdown began, or its idle time ran
-//!   out (one sweeper thread per server keeps the idle timeout off tokio's timer);
+//! - `conn_registry` — the server's connections and what each is told from outside: shutdown
+//!   began, or its idle time ran out (one sweeper thread per server keeps the idle timeout off
+//!   tokio's timer);
 //! - `mux`      — [`ServeMux`], Go's router: an exact-match map plus the subtree patterns sorted
 //!   longest first;
-//! - `clean_path` — Go's `cleanPath` and `stripHostPort`, the canonical path and host the mux
+//! - `clean_path` — [`canonical_path`] (Go's `cleanPath`: what the mux matches and redirects to),
+//!   [`path_clean`] (Go's `path.Clean`) and `stripHostPort`, the canonical path and host the mux
 //!   matches on;
 //! - `redirect` — Go's `http.Redirect`, which the mux answers `/tree` and `//a` with;
 //! - `not_found` — Go's `http.Error` and `http.NotFound`;
@@ -48,48 +71,52 @@
 //!   (Go's `net/http/fs.go`);
 //! - `pattern_mux` — [`PatternMux`], Go 1.22's router: methods, hosts, `{wildcards}`, the most
 //!   specific pattern wins (beside the 1.19 mux, not instead of it);
-//! - `fx_hash`  — the small fast hasher of the mux's exact-match map;
 //! - `default_mux` — Go's `DefaultServeMux` with `handle_func` and `listen_and_serve(addr, None)`.
+
+#![forbid(unsafe_code)]
 
 mod body;
 mod cancel;
 mod clean_path;
 mod config;
 mod conn;
+mod conn_registry;
 mod date;
 mod default_mux;
 mod expect;
 pub mod fs;
-mod fx_hash;
 mod handler;
 mod head;
 mod hijack;
 mod mux;
 mod not_found;
+mod panic;
 mod pattern_mux;
 mod read;
+mod recorder;
 mod redirect;
 mod request;
 mod response;
 mod server;
-mod signal;
 mod timeout_handler;
 mod upgrade;
 
 pub use body::{Body, BodyError};
-pub use clean_path::{clean_path, path_clean, strip_host_port};
+pub use clean_path::{canonical_path, path_clean, strip_host_port};
 pub use config::Config;
 pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
 pub use fs::{serve_content, serve_file, FileServer, StripPrefix};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
-pub use head::{parse_head, BodyFraming, HeadError, ParsedHead};
+pub use head::{BodyFraming, HeadError};
 pub use hijack::{HijackError, Hijacked};
 pub use mux::{MuxError, ServeMux};
 pub use not_found::{not_found, reply_error, NotFoundHandler};
+pub use panic::panic_message;
 pub use pattern_mux::{
     compare_paths_and_methods, ParseError, Pattern, PatternError, PatternMux, Relationship,
     RouteMatch, Segment,
 };
+pub use recorder::Recorder;
 pub use redirect::{redirect, redirect_relative_to, url_string, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;

@@ -16,7 +16,7 @@
 //! Around the lookup sit Go's rules, in the order [`ServeMux::handler`] applies them:
 //!
 //! 1. CONNECT requests are matched as sent; every other path is first made canonical
-//!    ([`clean_path`](crate::clean_path)) and the port is stripped from the host;
+//!    ([`canonical_path`](crate::canonical_path)) and the port is stripped from the host;
 //! 2. `/tree` with no pattern of its own but a `/tree/` pattern gets a 301 to `/tree/`;
 //! 3. a non-canonical path gets a 301 to the canonical one;
 //! 4. patterns with a host (`example.com/x/`) are tried before host-less ones;
@@ -31,9 +31,9 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use http::header::{self, HeaderValue};
 use http::{Method, StatusCode, Version};
+use rustc_hash::FxBuildHasher;
 
-use crate::clean_path::{clean_path, strip_host_port};
-use crate::fx_hash::FxBuildHasher;
+use crate::clean_path::{canonical_path, strip_host_port};
 use crate::not_found::NotFoundHandler;
 use crate::redirect::{url_string, RedirectHandler};
 use crate::{handler_fn, BoxFuture, Handler, Request, ResponseWriter};
@@ -78,7 +78,9 @@ struct MuxEntry {
 /// What the lock protects: Go's `m`, `es` and `hosts`.
 #[derive(Default)]
 struct Table {
-    /// Every pattern, for the exact match.
+    /// Every pattern, for the exact match. Hashed with Fx, not SipHash: the keys are the
+    /// patterns the program registers, and a request only looks up, which cannot lengthen a
+    /// bucket chain; so the keyed hash would buy nothing and cost most of an exact-match look-up.
     m: HashMap<Arc<str>, MuxEntry, FxBuildHasher>,
     /// Patterns ending in `/`, longest first.
     es: Vec<MuxEntry>,
@@ -197,7 +199,7 @@ impl ServeMux {
         }
 
         let host = strip_host_port(r.host());
-        let clean = clean_path(path);
+        let clean = canonical_path(path);
         // Fast path for the common case — no host patterns, canonical path — giving the same
         // answer as the rules below with one map probe instead of three.
         if !t.hosts && clean == path && !host.starts_with('/') {

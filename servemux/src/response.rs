@@ -13,7 +13,8 @@
 //!
 //! No body is ever sent for HEAD requests or for 1xx, 204 and 304 responses.
 //!
-//! The same writer also works without a socket, as a recorder (Go's `httptest.ResponseRecorder`),
+//! The same writer also works without a socket, as a recorder (behind [`Recorder`](crate::Recorder),
+//! Go's `httptest.ResponseRecorder`, which has a module of its own),
 //! which is how routers are unit-tested and benchmarked without the network.
 
 use std::io;
@@ -28,10 +29,10 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::Instant;
 
+use crate::conn_registry::ConnSignal;
 use crate::date;
 use crate::expect::ContinueGate;
 use crate::server::Shared;
-use crate::signal::ConnSignal;
 
 /// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
 pub const BUFFER_BEFORE_CHUNKING: usize = 2048;
@@ -123,6 +124,24 @@ pub struct ResponseWriter {
     pub(crate) owner: Option<(Arc<Shared>, SocketAddr)>,
 }
 
+impl std::fmt::Debug for ResponseWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let output = match self.output {
+            Output::Socket(_) => "socket",
+            Output::Recorder(_) => "recorder",
+            Output::Hijacked => "hijacked",
+        };
+        f.debug_struct("ResponseWriter")
+            .field("output", &output)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("committed", &self.committed)
+            .field("body_written", &self.body_written)
+            .field("close_after", &self.close_after)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ResponseWriter {
     pub(crate) fn for_socket(
         out: OwnedWriteHalf,
@@ -138,10 +157,10 @@ impl ResponseWriter {
         w
     }
 
-    /// A writer that records the response in memory, like Go's `httptest.NewRecorder()`.
-    ///
-    /// It answers a keep-alive HTTP/1.1 GET; see [`recorded_body`](Self::recorded_body).
-    pub fn recorder() -> Self {
+    /// A writer that records the response in memory (behind [`Recorder`](crate::Recorder), and
+    /// the buffer of [`timeout_handler`](crate::timeout_handler)). It answers a keep-alive
+    /// HTTP/1.1 GET.
+    pub(crate) fn recorder() -> Self {
         Self::with_output(Output::Recorder(Vec::new()), Duration::MAX)
     }
 
@@ -555,7 +574,7 @@ impl ResponseWriter {
 
     /// The body recorded by a [`recorder`](Self::recorder) writer (empty for socket writers). Call
     /// [`finish_recording`](Self::finish_recording) first so that a handler's buffered bytes count.
-    pub fn recorded_body(&self) -> &[u8] {
+    pub(crate) fn recorded_body(&self) -> &[u8] {
         match &self.output {
             Output::Recorder(body) => body,
             Output::Socket(_) | Output::Hijacked => &[],
@@ -565,12 +584,12 @@ impl ResponseWriter {
     /// Ends a recorded response as the server would when the handler returns: buffered body bytes
     /// are committed. As with Go's `ResponseRecorder`, the headers stay the handler's own: the
     /// framing headers a server adds (`Content-Length`, `Connection`, `Date`) are not recorded.
-    pub fn finish_recording(&mut self) {
+    pub(crate) fn finish_recording(&mut self) {
         self.finish();
     }
 
     /// Resets a recorder for the next request (benches reuse one writer).
-    pub fn reset_recorder(&mut self) {
+    pub(crate) fn reset_recorder(&mut self) {
         let exchange = Exchange {
             is_head: false,
             version: Version::HTTP_11,

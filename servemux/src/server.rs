@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-use crate::signal::{sweep_interval, ConnRegistry, ConnSignal, Phase};
+use crate::conn_registry::{sweep_interval, ConnRegistry, ConnSignal, Phase};
 use crate::{Config, Handler};
 
 /// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).
@@ -102,6 +102,15 @@ impl std::error::Error for ShutdownError {}
 #[derive(Clone)]
 pub struct Server {
     shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("open_connections", &self.open_connections())
+            .field("hijacked_connections", &self.hijacked_connections())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Server {

@@ -7,42 +7,17 @@
 //! allocating nothing. The file is sparse, so it costs no disk. Counting is deterministic; no
 //! clock is read.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use mux_support::ThreadServer;
 use servemux::FileServer;
+use testkit::alloc::PROCESS;
 
 mod mux_support;
 
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            let live = LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-            PEAK.fetch_max(live + layout.size() as isize, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if COUNTING.load(Ordering::Relaxed) {
-            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        }
-        // SAFETY: `ptr` came from `alloc` above, i.e. from the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOC: testkit::CountingAlloc = testkit::CountingAlloc;
 
 const SIZE: u64 = 1 << 30;
 /// What serving may hold beyond what was held before: the two 128 KiB copy buffers, tokio's
@@ -90,18 +65,15 @@ fn a_1_gib_file_is_served_in_bounded_memory() {
     fetch(server.addr, &get("Range: bytes=0-0\r\n"));
 
     for (extra, want_len) in [("", SIZE), ("Range: bytes=1-1000000000\r\n", 1_000_000_000)] {
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
-        COUNTING.store(true, Ordering::Relaxed);
+        let before = PROCESS.reset_peak();
         let (head, body) = fetch(server.addr, &get(extra));
-        COUNTING.store(false, Ordering::Relaxed);
         assert_eq!(body, want_len, "{head}");
         assert!(
             head.to_ascii_lowercase()
                 .contains(&format!("content-length: {want_len}\r\n")),
             "{head}"
         );
-        let held = PEAK.load(Ordering::Relaxed) - before;
+        let held = PROCESS.peak() - before;
         assert!(
             held < BOUND,
             "{extra:?}: serving held {held} bytes more than before"

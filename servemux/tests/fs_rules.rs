@@ -66,7 +66,10 @@ fn whole_content_with_validators() {
         r.header("last-modified"),
         Some(httpdate::fmt_http_date(modtime()).as_str())
     );
-    assert!(!r.chunked, "a file is sent with its length, not chunked");
+    assert!(
+        !r.is_chunked(),
+        "a file is sent with its length, not chunked"
+    );
 }
 
 #[test]
@@ -201,7 +204,7 @@ fn content_encoding_leaves_the_length_out() {
     assert_eq!(r.status, 200);
     // Not declared by serve_content, so the server frames the 10 000 bytes itself: chunked.
     assert_eq!(r.header("content-length"), None);
-    assert!(r.chunked);
+    assert!(r.is_chunked());
     assert_eq!(r.body, BODY.repeat(500));
 }
 

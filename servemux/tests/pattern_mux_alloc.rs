@@ -2,30 +2,12 @@
 //! a pattern without wildcards allocates nothing (the pattern text and the wildcard names are
 //! shared `Arc`s); a wildcard hit allocates its values and nothing else.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use servemux::http::{header, HeaderMap, HeaderValue, Method};
 use servemux::{handler_fn, PatternMux, Request};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, i.e. from the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use testkit::alloc::count_allocations;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOC: testkit::CountingAlloc = testkit::CountingAlloc;
 
 #[test]
 fn exact_hits_allocate_nothing_and_wildcard_hits_only_their_values() {
@@ -46,12 +28,10 @@ fn exact_hits_allocate_nothing_and_wildcard_hits_only_their_values() {
         Request::new(Method::GET, target).unwrap().with_headers(h)
     };
     let count = |r: &Request, want: &str| {
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
-        let (h, pattern) = mux.handler(r);
-        let after = ALLOCATIONS.load(Ordering::Relaxed);
+        let ((h, pattern), allocations) = count_allocations(|| mux.handler(r));
         assert_eq!(&*pattern, want);
         drop(h);
-        after - before
+        allocations
     };
     assert_eq!(count(&req("/a/b", "h.org"), "GET /a/b"), 0);
     assert_eq!(count(&req("/", "h.org"), "/{$}"), 0);

@@ -5,7 +5,8 @@ mod mux_support;
 
 use std::process::Command;
 
-use mux_support::{example_bin, http, spawn};
+use mux_support::{example_bin, http};
+use testkit::go::serve_table;
 
 /// The book includes `examples/pattern_tour.txt` as the tour's output: keep it true.
 #[test]
@@ -35,7 +36,7 @@ fn pattern_table_serves_patterns_with_their_values() {
     let file = dir.join("table.txt");
     let table = "# a comment\n\n  GET /repos/{owner}/{repo}  \r\nexample.com/x/{rest...}\n/a/{$}\n";
     std::fs::write(&file, table).unwrap();
-    let server = spawn(&example_bin("pattern_table"), &file);
+    let server = serve_table(&example_bin("pattern_table"), &file);
     for (method, host, target, status, body) in [
         (
             "GET",
@@ -55,7 +56,7 @@ fn pattern_table_serves_patterns_with_their_values() {
         ("GET", "h", "/a/b", 404, "404 page not found\n"),
         ("POST", "h", "/repos/o/r", 405, "Method Not Allowed\n"),
     ] {
-        let seen = http(server.addr, method, host, target);
+        let seen = http(server.addr(), method, host, target);
         assert_eq!(
             (seen.status, seen.body.as_str()),
             (status, body),

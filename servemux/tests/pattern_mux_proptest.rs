@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use servemux::http::{header, HeaderMap, HeaderValue, Method};
-use servemux::{Handler, PatternMux, Request, ResponseWriter};
+use servemux::{Handler, PatternMux, Recorder, Request};
 
 const LITERALS: &[&str] = &["a", "b", "c"];
 const METHODS: &[&str] = &["", "GET", "HEAD", "POST"];
@@ -302,12 +302,12 @@ fn mux_answer(mux: &PatternMux, host: &str, method: &str, path: &str) -> Answer 
         .unwrap()
         .with_headers(headers);
     let (_, pattern) = mux.handler(&r);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    rt.block_on(mux.serve_http(&mut w, &mut r));
-    w.finish_recording();
+    rt.block_on(mux.serve_http(w.writer(), &mut r));
+    w.finish();
     let get = |n| {
         w.header()
             .get(n)

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use servemux::http::{header, HeaderMap, HeaderValue, Method};
-use servemux::{handler_fn, Handler, PatternError, PatternMux, Request, ResponseWriter};
+use servemux::{handler_fn, Handler, PatternError, PatternMux, Recorder, Request};
 
 /// A mux where each pattern answers with its text and `\nNAME=VALUE` per path value (like the
 /// `pattern_table` example).
@@ -37,12 +37,12 @@ fn serve(
     headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
     let method = Method::from_bytes(method.as_bytes()).unwrap();
     let mut r = Request::new(method, target).unwrap().with_headers(headers);
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    rt.block_on(h.serve_http(&mut w, &mut r));
-    w.finish_recording();
+    rt.block_on(h.serve_http(w.writer(), &mut r));
+    w.finish();
     let get = |n| {
         w.header()
             .get(n)
@@ -50,7 +50,7 @@ fn serve(
     };
     (
         w.status().as_u16(),
-        String::from_utf8_lossy(w.recorded_body()).into_owned(),
+        String::from_utf8_lossy(w.body()).into_owned(),
         get(header::ALLOW),
         get(header::LOCATION),
     )

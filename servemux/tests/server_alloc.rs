@@ -6,41 +6,17 @@
 //! Only the server's thread is counted: the server runs on a current-thread runtime in a thread
 //! of its own (`ThreadServer`), the client is a blocking socket on the test thread.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mux_support::ThreadServer;
 use servemux::handler_fn;
+use testkit::alloc::{mark_this_thread, MARKED};
 
 mod mux_support;
 
-struct Counting;
-
-static SERVER_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    static IS_SERVER_THREAD: Cell<bool> = const { Cell::new(false) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if IS_SERVER_THREAD.with(Cell::get) {
-            SERVER_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, i.e. from the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOC: testkit::CountingAlloc = testkit::CountingAlloc;
 
 const REQUEST: &[u8] = b"GET /hello?x=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t\r\n\r\n";
 const BODY: &[u8] = b"hello, world\n";
@@ -69,7 +45,7 @@ fn exchange(s: &mut TcpStream, buf: &mut Vec<u8>) {
 fn a_keep_alive_request_costs_one_allocation() {
     // The handler runs on the server's thread, so its first call marks that thread for counting.
     let server = ThreadServer::start(handler_fn(|w, _r| {
-        IS_SERVER_THREAD.with(|c| c.set(true));
+        mark_this_thread();
         Box::pin(async move {
             let _ = w.write(BODY).await;
         })
@@ -83,11 +59,11 @@ fn a_keep_alive_request_costs_one_allocation() {
     }
     // ANCHOR: count
     let requests = 1_000;
-    let before = SERVER_ALLOCATIONS.load(Ordering::Relaxed);
+    let before = MARKED.allocations();
     for _ in 0..requests {
         exchange(&mut client, &mut buf);
     }
-    let allocations = SERVER_ALLOCATIONS.load(Ordering::Relaxed) - before;
+    let allocations = MARKED.allocations() - before;
 
     // A new second may begin during the run: the `Date` text is then formatted anew (one
     // allocation), at most a few times in a run this short.

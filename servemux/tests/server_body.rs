@@ -105,7 +105,7 @@ async fn a_64_mib_upload_streams_through_a_hashing_handler() {
         let resp = read_response(&mut s, &mut buf).await.unwrap();
         assert_eq!(resp.status, 200, "chunked={chunked}");
         assert_eq!(
-            resp.body_str(),
+            resp.text(),
             format!("{len} {:016x}", sent.0),
             "chunked={chunked}"
         );
@@ -142,7 +142,7 @@ async fn a_pipelined_request_after_a_partly_read_body_is_served() {
     let mut buf = Vec::new();
     for want in ["012", "ab", ""] {
         let resp = read_response(&mut s, &mut buf).await.unwrap();
-        assert_eq!((resp.status, resp.body_str()), (200, want));
+        assert_eq!((resp.status, resp.text().as_str()), (200, want));
         assert_eq!(resp.header("connection"), None);
     }
 }
@@ -174,9 +174,9 @@ async fn an_unread_rest_within_256_kib_is_dropped_and_the_connection_kept() {
         .unwrap();
     let mut buf = Vec::new();
     let first = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!((first.status, first.body_str()), (200, "y"));
+    assert_eq!((first.status, first.text().as_str()), (200, "y"));
     let second = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!((second.status, second.body_str()), (200, ""));
+    assert_eq!((second.status, second.text().as_str()), (200, ""));
 }
 
 /// Reads one body byte, then sends its whole answer at once (committed before it returns) and
@@ -336,10 +336,10 @@ async fn a_write_past_the_content_length_is_refused_and_sends_nothing() {
         .unwrap();
     let mut buf = Vec::new();
     let first = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(first.body_str(), "0123456789");
+    assert_eq!(first.text(), "0123456789");
     assert_eq!(first.header("connection"), None);
     let second = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(second.body_str(), "ok");
+    assert_eq!(second.text(), "ok");
 
     // Nothing written after the refused write: an empty body short of 10, so the server closes.
     let srv = start(framing(), Config::default()).await;
@@ -365,10 +365,10 @@ async fn a_finished_response_is_sent_before_the_next_body_is_awaited() {
     .unwrap();
     let mut buf = Vec::new();
     let first = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!((first.status, first.body_str()), (200, ""));
+    assert_eq!((first.status, first.text().as_str()), (200, ""));
     s.write_all(b"hello").await.unwrap();
     let second = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(second.body_str(), "hello");
+    assert_eq!(second.text(), "hello");
 
     // And if that body never comes, the first response is still delivered, not lost.
     let config = Config {
@@ -424,11 +424,11 @@ async fn trailers_are_available_after_the_body() {
     .unwrap();
     let mut buf = Vec::new();
     assert_eq!(
-        read_response(&mut s, &mut buf).await.unwrap().body_str(),
+        read_response(&mut s, &mut buf).await.unwrap().text(),
         "4 42"
     );
     assert_eq!(
-        read_response(&mut s, &mut buf).await.unwrap().body_str(),
+        read_response(&mut s, &mut buf).await.unwrap().text(),
         "2 none"
     );
 }
@@ -507,7 +507,7 @@ async fn a_body_past_the_handlers_limit_fails_and_closes() {
         .unwrap();
     let mut buf = Vec::new();
     let resp = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!((resp.status, resp.body_str()), (200, "abcd"));
+    assert_eq!((resp.status, resp.text().as_str()), (200, "abcd"));
 
     // Past it, the handler silent: 413 from the server, then close. Chunked, so the length is
     // found only by reading.
@@ -567,6 +567,6 @@ async fn expect_100_continue_is_sent_on_the_first_read_only() {
     s.write_all(b"hello").await.unwrap();
     let mut buf = Vec::new();
     let resp = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(resp.body_str(), "hello");
+    assert_eq!(resp.text(), "hello");
     assert_eq!(resp.header("connection"), None);
 }

@@ -7,48 +7,18 @@
 //! blocking socket on the test thread) and the peak of their difference. Counting is
 //! deterministic; no clock is read.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicIsize, Ordering};
 
 use mux_support::ThreadServer;
 use servemux::handler_fn;
+use testkit::alloc::{mark_this_thread, MARKED};
 use tokio::io::AsyncReadExt;
 
 mod mux_support;
 
-struct Counting;
-
-/// Bytes allocated minus bytes freed on the server thread, and the highest that reached.
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-
-thread_local! {
-    static IS_SERVER_THREAD: Cell<bool> = const { Cell::new(false) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if IS_SERVER_THREAD.with(Cell::get) {
-            let live = LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-            PEAK.fetch_max(live + layout.size() as isize, Ordering::Relaxed);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if IS_SERVER_THREAD.with(Cell::get) {
-            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        }
-        // SAFETY: `ptr` came from `alloc` above, i.e. from the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOC: testkit::CountingAlloc = testkit::CountingAlloc;
 
 const BODY: usize = 64 << 20;
 /// What the server may hold beyond what it held before the upload: well under 1 MiB.
@@ -57,7 +27,7 @@ const BOUND: isize = 128 * 1024;
 #[test]
 fn a_64_mib_body_streams_through_in_bounded_memory() {
     let server = ThreadServer::start(handler_fn(|w, r| {
-        IS_SERVER_THREAD.with(|c| c.set(true));
+        mark_this_thread();
         Box::pin(async move {
             r.body_mut().set_limit(u64::MAX);
             // The handler's own buffer lives in its (counted) future.
@@ -81,8 +51,7 @@ fn a_64_mib_body_streams_through_in_bounded_memory() {
         client.write_all(warm.as_bytes()).unwrap();
         assert_eq!(read_body(&mut client), "1");
 
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
+        let before = MARKED.reset_peak();
         let framing = if chunked {
             "Transfer-Encoding: chunked".to_owned()
         } else {
@@ -106,7 +75,7 @@ fn a_64_mib_body_streams_through_in_bounded_memory() {
             client.write_all(b"0\r\n\r\n").unwrap();
         }
         assert_eq!(read_body(&mut client), BODY.to_string());
-        let held = PEAK.load(Ordering::Relaxed) - before;
+        let held = MARKED.peak() - before;
         assert!(
             held < BOUND,
             "chunked={chunked}: the server held {held} bytes more during the upload"

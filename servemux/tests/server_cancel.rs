@@ -103,8 +103,8 @@ async fn bytes_that_arrive_while_watching_are_kept_for_the_next_request() {
     let mut buf = Vec::new();
     let one = read_response(&mut s, &mut buf).await.expect("first");
     let two = read_response(&mut s, &mut buf).await.expect("second");
-    assert_eq!(one.body_str(), "/one gone=false");
-    assert_eq!(two.body_str(), "/two gone=false");
+    assert_eq!(one.text(), "/one gone=false");
+    assert_eq!(two.text(), "/two gone=false");
 }
 
 #[tokio::test]
@@ -127,8 +127,8 @@ async fn a_pipelining_client_that_half_closes_is_gone_only_after_its_last_reques
     let mut buf = Vec::new();
     let one = read_response(&mut s, &mut buf).await.expect("first");
     let two = read_response(&mut s, &mut buf).await.expect("second");
-    assert_eq!(one.body_str(), "/one gone=false");
-    assert_eq!(two.body_str(), "/two gone=true");
+    assert_eq!(one.text(), "/one gone=false");
+    assert_eq!(two.text(), "/two gone=true");
 }
 
 #[tokio::test]
@@ -207,7 +207,7 @@ async fn timeout_handler_answers_503_and_drops_the_late_handler() {
     let mut buf = Vec::new();
     let resp = read_response(&mut s, &mut buf).await.expect("a response");
     assert_eq!(resp.status, 503);
-    assert_eq!(resp.body_str(), "too slow");
+    assert_eq!(resp.text(), "too slow");
     let mut guard_rx = guard_rx;
     let dropped = next(&mut guard_rx).await;
     tokio::time::timeout(BOUND, dropped)

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::{read_response, read_to_close, start, start_server};
 use servemux::{
-    handler_fn, upgrade_websocket, Config, ConnState, HijackError, Request, ResponseWriter, Server,
+    handler_fn, upgrade_websocket, Config, ConnState, HijackError, Recorder, Request, Server,
 };
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -154,7 +154,7 @@ async fn a_pipelined_response_goes_out_before_the_hijack() {
     let first = read_response(&mut s, &mut buf)
         .await
         .expect("first response");
-    assert_eq!(first.body_str(), "plain");
+    assert_eq!(first.text(), "plain");
     assert_eq!(next_event(&mut rx).await, "write after hijack failed: true");
     // What follows the first response is the hijacker's own bytes.
     let mut rest = buf;
@@ -217,10 +217,10 @@ async fn a_connection_is_hijacked_once() {
 
 #[tokio::test]
 async fn without_a_connection_there_is_nothing_to_hijack() {
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let mut r = Request::new(http::Method::GET, "/").unwrap();
     assert!(matches!(
-        w.hijack(&mut r).await,
+        w.writer().hijack(&mut r).await,
         Err(HijackError::NotSupported)
     ));
 }

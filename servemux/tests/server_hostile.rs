@@ -176,7 +176,7 @@ async fn slowloris_is_cut_off_while_others_are_served() {
     });
     // Meanwhile a normal client is served.
     let resp = common::get(srv.addr, "/normal").await;
-    assert_eq!(resp.body_str(), "served /normal body=");
+    assert_eq!(resp.text(), "served /normal body=");
     let (write_failed, mut slow) = dripper.await.unwrap();
     let rest = common::read_to_close(&mut slow).await;
     assert!(write_failed || rest.is_empty(), "slow client got {rest:?}");
@@ -194,6 +194,6 @@ async fn a_silent_connection_is_closed_after_the_read_header_timeout() {
     let srv = start(ok(), config).await;
     let mut silent = TcpStream::connect(srv.addr).await.unwrap();
     let resp = common::get(srv.addr, "/normal").await;
-    assert_eq!(resp.body_str(), "served /normal body=");
+    assert_eq!(resp.text(), "served /normal body=");
     assert_eq!(common::read_to_close(&mut silent).await, "");
 }

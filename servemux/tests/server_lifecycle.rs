@@ -45,10 +45,7 @@ async fn panic_becomes_500_and_service_continues() {
         .await
         .unwrap();
     assert_eq!(
-        read_response(&mut other, &mut buf)
-            .await
-            .unwrap()
-            .body_str(),
+        read_response(&mut other, &mut buf).await.unwrap().text(),
         "fine"
     );
 
@@ -72,13 +69,10 @@ async fn panic_becomes_500_and_service_continues() {
         .await
         .unwrap();
     assert_eq!(
-        read_response(&mut other, &mut buf)
-            .await
-            .unwrap()
-            .body_str(),
+        read_response(&mut other, &mut buf).await.unwrap().text(),
         "fine"
     );
-    assert_eq!(common::get(srv.addr, "/c").await.body_str(), "fine");
+    assert_eq!(common::get(srv.addr, "/c").await.text(), "fine");
 }
 
 #[tokio::test]
@@ -102,7 +96,7 @@ async fn shutdown_lets_in_flight_request_finish_and_refuses_new_connections() {
 
     let mut buf = Vec::new();
     let resp = read_response(&mut slow, &mut buf).await.unwrap();
-    assert_eq!(resp.body_str(), "slow done");
+    assert_eq!(resp.text(), "slow done");
     assert_eq!(resp.header("connection"), Some("close"));
     assert_eq!(shutdown.await.unwrap(), Ok(()));
     assert!(
@@ -183,8 +177,8 @@ async fn serves_an_inherited_std_listener_and_several_listeners() {
     let (s1, s2) = (server.clone(), server.clone());
     let t1 = tokio::spawn(async move { s1.serve_std(a).await });
     let t2 = tokio::spawn(async move { s2.serve(b).await });
-    assert_eq!(common::get(addr_a, "/").await.body_str(), "fine");
-    assert_eq!(common::get(addr_b, "/").await.body_str(), "fine");
+    assert_eq!(common::get(addr_a, "/").await.text(), "fine");
+    assert_eq!(common::get(addr_b, "/").await.text(), "fine");
     server.shutdown(Duration::from_secs(2)).await.unwrap();
     assert!(t1.await.unwrap().is_ok() && t2.await.unwrap().is_ok());
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{read_response, read_to_close, roundtrip_until_close, start, Response};
+use common::{read_response, read_to_close, roundtrip_until_close, start};
 use servemux::http::{header, StatusCode};
 use servemux::{handler_fn, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -68,7 +68,7 @@ async fn keep_alive_serves_many_requests_on_one_connection() {
         s.write_all(req.as_bytes()).await.unwrap();
         let resp = read_response(&mut s, &mut buf).await.unwrap();
         assert_eq!(resp.status, 200);
-        assert_eq!(resp.body_str(), format!("GET /n/{i} q=x={i} body="));
+        assert_eq!(resp.text(), format!("GET /n/{i} q=x={i} body="));
         assert_eq!(
             resp.header("content-length"),
             Some(resp.body.len().to_string().as_str())
@@ -106,7 +106,7 @@ async fn http10_closes_unless_keep_alive_is_asked() {
             .unwrap();
         let resp = read_response(&mut s, &mut buf).await.unwrap();
         assert_eq!(resp.header("connection"), Some("keep-alive"));
-        assert_eq!(resp.body_str(), "GET /ka q= body=");
+        assert_eq!(resp.text(), "GET /ka q= body=");
     }
 }
 
@@ -136,7 +136,7 @@ async fn pipelined_requests_are_answered_in_order() {
     let mut buf = Vec::new();
     for i in 0..10 {
         let resp = read_response(&mut s, &mut buf).await.unwrap();
-        assert_eq!(resp.body_str(), format!("POST /p/{i} q= body={i}"));
+        assert_eq!(resp.text(), format!("POST /p/{i} q= body={i}"));
     }
 }
 
@@ -153,9 +153,9 @@ async fn chunked_request_body_is_decoded() {
     .unwrap();
     let mut buf = Vec::new();
     let first = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(first.body_str(), "POST /up q= body=hello, world");
+    assert_eq!(first.text(), "POST /up q= body=hello, world");
     let second = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(second.body_str(), "GET /next q= body=");
+    assert_eq!(second.text(), "GET /next q= body=");
 }
 
 #[tokio::test]
@@ -174,7 +174,7 @@ async fn large_and_flushed_responses_are_chunked() {
     );
     let flushed = read_response(&mut s, &mut buf).await.unwrap();
     assert_eq!(flushed.header("transfer-encoding"), Some("chunked"));
-    assert_eq!(flushed.body_str(), "first second");
+    assert_eq!(flushed.text(), "first second");
 }
 
 #[tokio::test]
@@ -183,7 +183,7 @@ async fn handler_declared_content_length_is_streamed_raw() {
     let resp = common::get(srv.addr, "/declared").await;
     assert_eq!(resp.header("content-length"), Some("5"));
     assert_eq!(resp.header("transfer-encoding"), None);
-    assert_eq!(resp.body_str(), "hello");
+    assert_eq!(resp.text(), "hello");
 }
 
 #[tokio::test]
@@ -195,19 +195,9 @@ async fn head_gets_headers_but_no_body() {
         .unwrap();
     let mut buf = Vec::new();
     // Read the HEAD response head only, then the GET response must follow immediately.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    let head = loop {
-        if let Some((resp, used)) = Response::parse_for(&buf, true) {
-            buf.drain(..used);
-            break resp;
-        }
-        let mut chunk = [0u8; 1024];
-        let n = tokio::time::timeout_at(deadline, s.read(&mut chunk))
-            .await
-            .unwrap()
-            .unwrap();
-        buf.extend_from_slice(&chunk[..n]);
-    };
+    let head = testkit::http::read(&mut s, &mut buf, true)
+        .await
+        .expect("the HEAD response");
     assert_eq!(head.status, 200);
     assert_eq!(
         head.header("content-length"),
@@ -215,7 +205,7 @@ async fn head_gets_headers_but_no_body() {
         "HEAD reports the length the handler wrote"
     );
     let next = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(next.body_str(), "GET /after q= body=");
+    assert_eq!(next.text(), "GET /after q= body=");
 }
 
 #[tokio::test]
@@ -236,7 +226,7 @@ async fn no_body_for_204_and_304() {
     assert_eq!(b.status, 304);
     let c = read_response(&mut s, &mut buf).await.unwrap();
     assert_eq!(c.status, 201);
-    assert_eq!(c.body_str(), "ignored for 204 and 304");
+    assert_eq!(c.text(), "ignored for 204 and 304");
 }
 
 #[tokio::test]
@@ -255,7 +245,7 @@ async fn expect_100_continue_gets_interim_response() {
     s.write_all(b"data").await.unwrap();
     let mut buf = Vec::new();
     let resp = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(resp.body_str(), "PUT /e q= body=data");
+    assert_eq!(resp.text(), "PUT /e q= body=data");
 }
 
 #[tokio::test]
@@ -291,7 +281,7 @@ async fn absolute_form_target_sets_host_and_path() {
         .unwrap();
     let mut buf = Vec::new();
     let resp = read_response(&mut s, &mut buf).await.unwrap();
-    assert_eq!(resp.body_str(), "example.org:81 /x/y");
+    assert_eq!(resp.text(), "example.org:81 /x/y");
 }
 
 #[tokio::test]

@@ -17,6 +17,8 @@
 //! lists the actions (`controller::ActionDef`) and a `call_action` that dispatches an action index
 //! to its method with a `match` — the compiled counterpart of `reflect.Value.Call`.
 
+#![forbid(unsafe_code)]
+
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{format_ident, quote, quote_spanned};

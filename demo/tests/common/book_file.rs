@@ -39,16 +39,6 @@ pub fn check(name: &str, now: &str, command: &str) {
     );
 }
 
-/// `sections` as one body, each between `ANCHOR: NAME` and `ANCHOR_END: NAME` lines, so a chapter
-/// can include one section at a time (`{{#include FILE:NAME}}`, which drops the marker lines).
-pub fn with_anchors(sections: &[(&str, String)]) -> String {
-    let mut body = String::new();
-    for (name, text) in sections {
-        body.push_str(&format!("# ANCHOR: {name}\n{text}# ANCHOR_END: {name}\n"));
-    }
-    body
-}
-
 /// `# generated DATE at commit HASH on MACHINE by: COMMAND`.
 pub fn header(command: &str) -> String {
     format!(

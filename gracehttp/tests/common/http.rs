@@ -1,11 +1,16 @@
-//! A minimal HTTP/1.1 client over std's `TcpStream`: enough to check status, body and
-//! `Connection: close`, and to tell "the server closed before answering" from other failures.
+//! A minimal HTTP/1.1 client over std's `TcpStream` (responses read by `testkit::http`): enough
+//! to check status, body and `Connection: close`, and to tell "the server closed before
+//! answering" from other failures.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a request failed: `NoResponse` when not a byte of response arrived (refused, reset or
+/// closed first), `Broken` when the response started but was cut or malformed.
+pub type Failure = testkit::http::ReadError;
 
 #[derive(Debug)]
 pub struct Response {
@@ -22,38 +27,34 @@ impl Response {
     }
 }
 
-/// Why a request failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// Not a byte of response arrived: the connection was refused, reset or closed first.
-    NoResponse(io::Error),
-    /// The response started but was cut or malformed.
-    Broken(String),
+/// A connection and the bytes read from it that no response has used yet.
+pub struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
 }
 
-pub fn connect(port: u16) -> io::Result<BufReader<TcpStream>> {
+pub fn connect(port: u16) -> io::Result<Conn> {
     let stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
     stream.set_nodelay(true)?;
-    Ok(BufReader::new(stream))
+    Ok(Conn {
+        stream,
+        buf: Vec::new(),
+    })
 }
 
 /// Sends `GET path` on `conn` and reads the response.
-pub fn request(
-    conn: &mut BufReader<TcpStream>,
-    path: &str,
-    close: bool,
-) -> Result<Response, Failure> {
+pub fn request(conn: &mut Conn, path: &str, close: bool) -> Result<Response, Failure> {
     send(conn, path, close).map_err(Failure::NoResponse)?;
     read_response(conn)
 }
 
 /// Writes `GET path` on `conn`.
-pub fn send(conn: &mut BufReader<TcpStream>, path: &str, close: bool) -> io::Result<()> {
+pub fn send(conn: &mut Conn, path: &str, close: bool) -> io::Result<()> {
     let connection = if close { "close" } else { "keep-alive" };
     let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: {connection}\r\n\r\n");
-    conn.get_mut().write_all(req.as_bytes())
+    conn.stream.write_all(req.as_bytes())
 }
 
 /// A fresh connection for one request.
@@ -62,102 +63,33 @@ pub fn get(port: u16, path: &str) -> Result<Response, Failure> {
     request(&mut conn, path, true)
 }
 
-/// A response's status line and the headers we care about.
-#[derive(Debug)]
-pub struct Head {
-    pub status: u16,
-    length: Option<usize>,
-    chunked: bool,
-    pub close: bool,
-}
-
 /// Reads one response: the head, then a `Content-Length` or chunked body.
-pub fn read_response(conn: &mut BufReader<TcpStream>) -> Result<Response, Failure> {
-    let head = read_head(conn)?;
-    let body = read_body(conn, &head)?;
+pub fn read_response(conn: &mut Conn) -> Result<Response, Failure> {
+    let r = testkit::http::read_blocking(&mut conn.stream, &mut conn.buf, false)?;
     Ok(Response {
-        status: head.status,
-        body,
-        close: head.close,
+        status: r.status,
+        close: r.closes(),
+        body: r.text(),
     })
 }
 
-/// Reads the status line and headers.
-pub fn read_head(conn: &mut BufReader<TcpStream>) -> Result<Head, Failure> {
-    let mut line = String::new();
-    match conn.read_line(&mut line) {
-        Ok(0) => {
-            return Err(Failure::NoResponse(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "closed before the response",
-            )))
-        }
-        Ok(_) => {}
-        Err(e) => return Err(Failure::NoResponse(e)),
-    }
-    let broken = |what: &str| Failure::Broken(format!("{what} (status line {line:?})"));
-    let status: u16 = line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| broken("bad status line"))?;
-    let mut head = Head {
-        status,
-        length: None,
-        chunked: false,
-        close: false,
-    };
+/// Reads until the response's head has arrived (its body may still be on the way) and returns
+/// its status; [`read_response`] then reads the rest.
+pub fn read_head(conn: &mut Conn) -> Result<u16, Failure> {
     loop {
-        let mut header = String::new();
-        match conn.read_line(&mut header) {
-            Ok(n) if n > 0 => {}
-            _ => return Err(broken("cut in the headers")),
+        if let Some(status) = testkit::http::head_status(&conn.buf) {
+            return Ok(status);
         }
-        let header = header.trim_end();
-        if header.is_empty() {
-            return Ok(head);
+        let mut chunk = [0u8; 4096];
+        match conn.stream.read(&mut chunk) {
+            Ok(n @ 1..) => conn.buf.extend_from_slice(&chunk[..n]),
+            Ok(0) if conn.buf.is_empty() => {
+                let eof = io::Error::new(io::ErrorKind::UnexpectedEof, "closed before a response");
+                return Err(Failure::NoResponse(eof));
+            }
+            Ok(_) => return Err(Failure::Broken("cut in the head".to_owned())),
+            Err(e) => return Err(Failure::NoResponse(e)),
         }
-        let (name, value) = header.split_once(':').ok_or_else(|| broken("bad header"))?;
-        let (name, value) = (name.to_ascii_lowercase(), value.trim().to_ascii_lowercase());
-        match name.as_str() {
-            "content-length" => head.length = value.parse::<usize>().ok(),
-            "transfer-encoding" => head.chunked = value.contains("chunked"),
-            "connection" => head.close = value == "close",
-            _ => {}
-        }
-    }
-}
-
-/// Reads the body `head` announces.
-pub fn read_body(conn: &mut BufReader<TcpStream>, head: &Head) -> Result<String, Failure> {
-    let body = if head.chunked {
-        read_chunked(conn)
-    } else {
-        let mut body = vec![0; head.length.unwrap_or(0)];
-        conn.read_exact(&mut body).map(|()| body)
-    };
-    body.map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| Failure::Broken(format!("cut in the body: {e}")))
-}
-
-fn read_chunked(conn: &mut BufReader<TcpStream>) -> io::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let mut size = String::new();
-        conn.read_line(&mut size)?;
-        let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or(""), 16)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
-        if size == 0 {
-            // Trailers (none expected) end with an empty line.
-            let mut end = String::new();
-            conn.read_line(&mut end)?;
-            return Ok(body);
-        }
-        let start = body.len();
-        body.resize(start + size, 0);
-        conn.read_exact(&mut body[start..])?;
-        let mut crlf = [0; 2];
-        conn.read_exact(&mut crlf)?;
     }
 }
 
@@ -167,7 +99,7 @@ fn read_chunked(conn: &mut BufReader<TcpStream>) -> io::Result<Vec<u8>> {
 /// closed by the server at any moment; the client cannot know before it tries).
 pub struct KeepAlive {
     port: u16,
-    conn: Option<BufReader<TcpStream>>,
+    conn: Option<Conn>,
     /// Requests that went out again on a new connection.
     pub retries: usize,
     /// Connections opened.
@@ -198,7 +130,7 @@ impl KeepAlive {
         Ok(self.keep(conn, resp))
     }
 
-    fn keep(&mut self, conn: BufReader<TcpStream>, resp: Response) -> Response {
+    fn keep(&mut self, conn: Conn, resp: Response) -> Response {
         if !resp.close {
             self.conn = Some(conn);
         }

@@ -27,45 +27,8 @@ pub fn server_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let _ = nix::sys::prctl::set_child_subreaper(true);
-        build_example().unwrap_or_else(|e| panic!("cannot build the restart example: {e}"))
+        testkit::cargo::example(env!("CARGO_MANIFEST_DIR"), "restart")
     })
-}
-
-/// `cargo build --example restart`, asking cargo where it put the binary. Examples get no
-/// `CARGO_BIN_EXE_*` variable, and `cargo test --test x` does not build them, so we ask for the
-/// build ourselves; when it is up to date this takes a fraction of a second.
-fn build_example() -> Result<PathBuf, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-    let mut cmd = Command::new(cargo);
-    cmd.args([
-        "build",
-        "--quiet",
-        "--example",
-        "restart",
-        "--message-format=json",
-    ])
-    .args(["--manifest-path", manifest]);
-    if !cfg!(debug_assertions) {
-        cmd.arg("--release");
-    }
-    let out = cmd
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("cargo build failed: {}", out.status));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .filter(|l| l.contains("\"name\":\"restart\"") && l.contains("\"kind\":[\"example\"]"))
-        .find_map(|l| {
-            let start = l.find("\"executable\":\"")? + "\"executable\":\"".len();
-            let end = l[start..].find('"')? + start;
-            Some(PathBuf::from(&l[start..end]))
-        })
-        .ok_or_else(|| "cargo did not report the example's executable".to_owned())
 }
 
 /// Lines the server processes printed on their (shared) stdout, with arrival times.

@@ -22,7 +22,9 @@ use crate::ResponseWriter;
 pub enum Cond {
     /// The header is absent or could not be used.
     None,
+    /// The condition holds.
     True,
+    /// The condition fails.
     False,
 }
 

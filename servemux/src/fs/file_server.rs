@@ -35,6 +35,12 @@ pub struct FileServer {
     root: Arc<dyn FileSystem>,
 }
 
+impl std::fmt::Debug for FileServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileServer").finish_non_exhaustive()
+    }
+}
+
 impl FileServer {
     /// A file server for `root`, e.g. `FileServer::new(Dir::new("static"))`.
     pub fn new(root: impl FileSystem) -> FileServer {

@@ -43,12 +43,14 @@ impl OpenError {
 /// One entry of a directory listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirEntry {
+    /// The entry's name within its directory.
     pub name: String,
     /// A directory itself (a symbolic link to one is not, as with Go's `ReadDir`).
     pub is_dir: bool,
 }
 
 /// An open file or directory.
+#[derive(Debug)]
 pub struct File {
     pub(crate) file: tokio::fs::File,
     meta: std::fs::Metadata,

@@ -16,7 +16,9 @@ pub const MAX_RANGES: usize = 200;
 /// One satisfiable byte range: `length` bytes from `start`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ByteRange {
+    /// The offset of the first byte.
     pub start: u64,
+    /// How many bytes.
     pub length: u64,
 }
 

@@ -19,6 +19,14 @@ pub struct StripPrefix<H> {
     inner: H,
 }
 
+impl<H> std::fmt::Debug for StripPrefix<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripPrefix")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<H: Handler> StripPrefix<H> {
     /// Go's `http.StripPrefix(prefix, h)`.
     pub fn new(prefix: impl Into<String>, inner: H) -> StripPrefix<H> {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::fx_hash::FxBuildHasher;
+use rustc_hash::FxBuildHasher;
 
 /// Above this many children a node switches to a hash map (Go's `maxSlice` is 8 too).
 const MAX_SMALL: usize = 8;

@@ -29,7 +29,7 @@ use super::index::Index;
 use super::pattern::{unescape, ParseError, Pattern};
 use super::route::RouteMatch;
 use super::tree::Node;
-use crate::clean_path::{clean_path, strip_host_port};
+use crate::clean_path::{canonical_path, strip_host_port};
 use crate::not_found::{reply_error, NotFoundHandler};
 use crate::redirect::{escape_path, RedirectHandler};
 use crate::{handler_fn, BoxFuture, Handler, Request, ResponseWriter};
@@ -332,7 +332,7 @@ impl Table {
             };
         }
         let host = strip_host_port(r.host());
-        let path = clean_path(&escaped);
+        let path = canonical_path(&escaped);
         let found = match self.match_or_redirect(host, method, &path, Some(query)) {
             Err(to) => {
                 let pattern = self.pattern_of(host, method, &to);

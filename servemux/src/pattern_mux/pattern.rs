@@ -19,7 +19,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::clean_path::clean_path;
+use crate::clean_path::canonical_path;
 
 /// One path segment of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,7 @@ impl Pattern {
             return err(off + j, "host contains '{' (missing initial '/'?)".into());
         }
         off += slash;
-        if !method.is_empty() && method != "CONNECT" && clean_path(rest) != rest {
+        if !method.is_empty() && method != "CONNECT" && canonical_path(rest) != rest {
             return err(
                 off,
                 "non-CONNECT pattern with unclean path can never match".into(),

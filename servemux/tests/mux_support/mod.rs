@@ -1,20 +1,18 @@
 //! Helpers for the ServeMux tests: a mux whose patterns answer with their own text, requests with
-//! a chosen Host, an in-memory round trip through `mux.handler`, and a tiny blocking HTTP/1.1
-//! client plus a server on its own thread for the tests that go over real sockets.
+//! a chosen Host, an in-memory round trip through `mux.handler`, a server on its own thread, and
+//! what a client sees of a response over a real socket (read by `testkit::http`).
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use servemux::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use servemux::{Handler, Request, ResponseWriter, ServeMux, Server};
+use servemux::{Handler, Recorder, Request, ServeMux, Server};
 
-/// A mux where each pattern answers 200 with its own text (like the `route_table` example).
+/// A mux where each pattern answers 200 with its own text (like the `mux_table` example).
 pub fn mux_of(patterns: &[&str]) -> ServeMux {
     let mux = ServeMux::new();
     for p in patterns {
@@ -52,19 +50,19 @@ pub struct Seen {
 
 /// Runs `h` on `r` in memory (Go's `httptest.NewRecorder`).
 pub fn record(h: &dyn Handler, mut r: Request) -> Seen {
-    let mut w = ResponseWriter::recorder();
+    let mut w = Recorder::new();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    rt.block_on(h.serve_http(&mut w, &mut r));
-    w.finish_recording();
+    rt.block_on(h.serve_http(w.writer(), &mut r));
+    w.finish();
     let get =
         |name: header::HeaderName| w.header().get(name).map(|v| v.to_str().unwrap().to_owned());
     Seen {
         status: w.status().as_u16(),
         location: get(header::LOCATION),
         content_type: get(header::CONTENT_TYPE),
-        body: String::from_utf8_lossy(w.recorded_body()).into_owned(),
+        body: String::from_utf8_lossy(w.body()).into_owned(),
     }
 }
 
@@ -125,67 +123,17 @@ impl Drop for ThreadServer {
 ///
 /// `host` empty sends no Host header at all (HTTP/1.0 then, since HTTP/1.1 requires one).
 pub fn http(addr: SocketAddr, method: &str, host: &str, target: &str) -> Seen {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let req = if host.is_empty() {
-        format!("{method} {target} HTTP/1.0\r\n\r\n")
-    } else {
-        format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
-    };
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    parse_response(&raw, method == "HEAD")
-        .unwrap_or_else(|| panic!("bad response: {:?}", String::from_utf8_lossy(&raw)))
+    let req = testkit::http::request(method, target, host, &[], b"");
+    seen(&testkit::http::exchange(addr, &req, method == "HEAD"))
 }
 
-/// Parses a whole `Connection: close` response (Content-Length, chunked or until EOF).
-pub fn parse_response(raw: &[u8], head_request: bool) -> Option<Seen> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let head = std::str::from_utf8(&raw[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let mut location = None;
-    let mut content_type = None;
-    let mut chunked = false;
-    for line in lines {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let v = v.trim().to_owned();
-        match k.to_ascii_lowercase().as_str() {
-            "location" => location = Some(v),
-            "content-type" => content_type = Some(v),
-            "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
-            _ => {}
-        }
-    }
-    let mut body = raw[end..].to_vec();
-    if head_request {
-        body.clear();
-    } else if chunked {
-        body = dechunk(&body)?;
-    }
-    Some(Seen {
-        status,
-        location,
-        content_type,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
-}
-
-fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let nl = b.windows(2).position(|w| w == b"\r\n")?;
-        let size_str = std::str::from_utf8(&b[..nl]).ok()?;
-        let size = usize::from_str_radix(size_str.split(';').next()?.trim(), 16).ok()?;
-        b = &b[nl + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(b.get(..size)?);
-        b = b.get(size + 2..)?;
+/// What a client of the mux looks at in a response.
+pub fn seen(r: &testkit::http::Response) -> Seen {
+    Seen {
+        status: r.status,
+        location: r.header("location").map(str::to_owned),
+        content_type: r.header("content-type").map(str::to_owned),
+        body: r.text(),
     }
 }
 
@@ -194,90 +142,12 @@ pub fn code(s: StatusCode) -> u16 {
     s.as_u16()
 }
 
-/// The compiled `route_table` example.
-pub fn rust_route_table() -> PathBuf {
-    example_bin("route_table")
+/// The compiled `mux_table` example.
+pub fn mux_table_bin() -> PathBuf {
+    example_bin("mux_table")
 }
 
-/// A compiled example of this crate, built now if `cargo test` did not build it.
-///
-/// Not `target/<profile>/examples/NAME`: radix has an example called `route_table` too (the
-/// interface in DESIGN.md fixes both names), and cargo copies both to that one path, so it holds
-/// whichever was built last. Each build also keeps its own `examples/NAME-HASH`, whose dep-info
-/// file (`NAME-HASH.d`) names the source it was built from; that tells the two apart.
+/// A compiled example of this crate.
 pub fn example_bin(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
-    if let Some(bin) = own_example(&dir, name) {
-        return bin;
-    }
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            env!("CARGO_PKG_NAME"),
-            "--example",
-            name,
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success(), "cargo build --example {name} failed");
-    own_example(&dir, name).unwrap_or_else(|| panic!("example {name} not found in {dir:?}"))
-}
-
-/// The newest `dir/NAME-HASH` whose dep-info names this crate's `examples/NAME.rs`.
-fn own_example(dir: &Path, name: &str) -> Option<PathBuf> {
-    let source = format!("{}/examples/{name}.rs", env!("CARGO_PKG_NAME"));
-    let prefix = format!("{name}-");
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "d")
-                && p.file_stem()
-                    .and_then(|s| s.to_str())
-                    .is_some_and(|s| s.starts_with(&prefix))
-                && std::fs::read_to_string(p).is_ok_and(|d| d.contains(&source))
-        })
-        .map(|d| d.with_extension(""))
-        .filter(|bin| bin.is_file())
-        .max_by_key(|bin| bin.metadata().and_then(|m| m.modified()).ok())
-}
-
-/// A route table server process, killed on drop.
-pub struct Proc {
-    pub child: Child,
-    pub addr: SocketAddr,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `bin FILE 127.0.0.1:0` and waits for its `listening on http://ADDR` line.
-pub fn spawn(bin: &Path, table: &Path) -> Proc {
-    let mut child = Command::new(bin)
-        .arg(table)
-        .arg("127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{bin:?}: unexpected first line {line:?}"))
-        .parse()
-        .unwrap();
-    Proc { child, addr }
+    testkit::cargo::example(env!("CARGO_MANIFEST_DIR"), name)
 }

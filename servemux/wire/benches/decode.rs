@@ -1,6 +1,9 @@
 //! How fast the shared decoder frames a body: a 1 MiB chunked body in 16 KiB chunks, and the
 //! same megabyte framed by `Content-Length`, both fed in 64 KiB reads as a socket would give them.
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use wire::{BodyDecoder, Framing};
 

@@ -2,7 +2,7 @@
 //! test) depend on.
 //!
 //! ```text
-//! cargo run --release -p servemux --example route_table -- FILE ADDR
+//! cargo run --release -p servemux --example mux_table -- FILE ADDR
 //! ```
 //!
 //! Each non-empty line of FILE not starting with `#` is a pattern (surrounding whitespace is
@@ -46,34 +46,34 @@ pub fn build_mux(table: &str) -> Result<ServeMux, MuxError> {
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [file, addr] = args.as_slice() else {
-        eprintln!("usage: route_table FILE ADDR");
+        eprintln!("usage: mux_table FILE ADDR");
         return ExitCode::from(2);
     };
     let table = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("route_table: {file}: {e}");
+            eprintln!("mux_table: {file}: {e}");
             return ExitCode::from(2);
         }
     };
     let mux = match build_mux(&table) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("route_table: {e}");
+            eprintln!("mux_table: {e}");
             return ExitCode::from(2);
         }
     };
     let listener = match TcpListener::bind(addr.as_str()).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("route_table: listen on {addr}: {e}");
+            eprintln!("mux_table: listen on {addr}: {e}");
             return ExitCode::FAILURE;
         }
     };
     match listener.local_addr() {
         Ok(a) => println!("listening on http://{a}"),
         Err(e) => {
-            eprintln!("route_table: {e}");
+            eprintln!("mux_table: {e}");
             return ExitCode::FAILURE;
         }
     }
@@ -86,7 +86,7 @@ async fn main() -> ExitCode {
     match server.serve(listener).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("route_table: {e}");
+            eprintln!("mux_table: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,7 +1,7 @@
 //! Serves a route table with a radix [`Engine`](radix::Engine) (gin's defaults).
 //!
 //! ```text
-//! cargo run --release -p radix --example route_table -- FILE ADDR
+//! cargo run --release -p radix --example gin_table -- FILE ADDR
 //! ```
 //!
 //! Each non-empty line of FILE not starting with `#` is `METHOD PATH`; each
@@ -18,34 +18,34 @@ use tokio::net::TcpListener;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [file, addr] = args.as_slice() else {
-        eprintln!("usage: route_table FILE ADDR");
+        eprintln!("usage: gin_table FILE ADDR");
         return ExitCode::from(2);
     };
     let table = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("route_table: {file}: {e}");
+            eprintln!("gin_table: {file}: {e}");
             return ExitCode::from(2);
         }
     };
     let engine = match radix::route_table::engine_from_table(&table) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("route_table: {e}");
+            eprintln!("gin_table: {e}");
             return ExitCode::from(2);
         }
     };
     let listener = match TcpListener::bind(addr.as_str()).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("route_table: listen on {addr}: {e}");
+            eprintln!("gin_table: listen on {addr}: {e}");
             return ExitCode::FAILURE;
         }
     };
     match listener.local_addr() {
         Ok(a) => println!("listening on http://{a}"),
         Err(e) => {
-            eprintln!("route_table: {e}");
+            eprintln!("gin_table: {e}");
             return ExitCode::FAILURE;
         }
     }
@@ -58,7 +58,7 @@ async fn main() -> ExitCode {
     match server.serve(listener).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("route_table: {e}");
+            eprintln!("gin_table: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,19 +1,20 @@
-//! The `route_table` example as other tools use it: `route_table FILE ADDR`, run as a process.
+//! The `mux_table` example as other tools use it: `mux_table FILE ADDR`, run as a process.
 
 mod mux_support;
 
 use std::process::Command;
 
-use mux_support::{http, rust_route_table, spawn};
+use mux_support::{http, mux_table_bin};
+use testkit::go::serve_table;
 
 #[test]
 fn serves_each_pattern_with_its_own_text() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mux_route_table");
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mux_table");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("table.txt");
     let table = "# a comment\n\n/\n  /images/  \r\n/images/logo.png\nexample.com/admin/\n/#/\n";
     std::fs::write(&file, table).unwrap();
-    let server = spawn(&rust_route_table(), &file);
+    let server = serve_table(&mux_table_bin(), &file);
 
     for (host, target, status, body) in [
         ("h", "/", 200, "/"),
@@ -36,7 +37,7 @@ fn serves_each_pattern_with_its_own_text() {
             "<a href=\"/images/\">Moved Permanently</a>.\n\n",
         ),
     ] {
-        let seen = http(server.addr, "GET", host, target);
+        let seen = http(server.addr(), "GET", host, target);
         assert_eq!(
             (seen.status, seen.body.as_str()),
             (status, body),
@@ -47,7 +48,7 @@ fn serves_each_pattern_with_its_own_text() {
 
 #[test]
 fn a_bad_table_prints_the_error_and_exits_2() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mux_route_table");
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mux_table");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, table, message) in [
         (
@@ -63,7 +64,7 @@ fn a_bad_table_prints_the_error_and_exits_2() {
     ] {
         let file = dir.join(name);
         std::fs::write(&file, table).unwrap();
-        let out = Command::new(rust_route_table())
+        let out = Command::new(mux_table_bin())
             .arg(&file)
             .arg("127.0.0.1:0")
             .output()
@@ -72,7 +73,7 @@ fn a_bad_table_prints_the_error_and_exits_2() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(message), "{name}: {stderr}");
     }
-    let out = Command::new(rust_route_table()).output().unwrap();
+    let out = Command::new(mux_table_bin()).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "no arguments");
 }
 

@@ -2,18 +2,14 @@
 //! binary, ping and the close handshake; the page it serves; and a shutdown under an open
 //! WebSocket.
 
-mod common;
-
-#[path = "../examples/websocket_echo.rs"]
-mod example;
-
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{read_response, start};
 use futures_util::{SinkExt, StreamExt};
-use servemux::Config;
+use servemux::{Handler, Server};
+use testkit::http::Response;
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
@@ -22,6 +18,26 @@ use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 const BOUND: Duration = Duration::from_secs(5);
 
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The example's app on 127.0.0.1:0.
+struct Running {
+    addr: SocketAddr,
+    server: Server,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(handler: impl Handler) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(handler);
+    let s = server.clone();
+    let task = tokio::spawn(async move { s.serve(listener).await });
+    Running { addr, server, task }
+}
+
+async fn read_response(s: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Response> {
+    testkit::http::read(s, buf, false).await
+}
 
 async fn connect(addr: std::net::SocketAddr) -> Client {
     let (ws, response) = tokio::time::timeout(BOUND, connect_async(format!("ws://{addr}/ws")))
@@ -42,7 +58,7 @@ async fn recv(ws: &mut Client) -> Message {
 
 #[tokio::test]
 async fn text_binary_ping_and_close() {
-    let srv = start(example::app(), Config::default()).await;
+    let srv = start(super::app()).await;
     let mut ws = connect(srv.addr).await;
 
     ws.send(Message::text("hello, echo")).await.unwrap();
@@ -86,7 +102,7 @@ async fn text_binary_ping_and_close() {
 
 #[tokio::test]
 async fn the_page_connects_back_to_the_echo() {
-    let srv = start(example::app(), Config::default()).await;
+    let srv = start(super::app()).await;
     let mut s = TcpStream::connect(srv.addr).await.unwrap();
     s.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         .await
@@ -98,7 +114,7 @@ async fn the_page_connects_back_to_the_echo() {
         page.header("content-type"),
         Some("text/html; charset=utf-8")
     );
-    let body = page.body_str();
+    let body = page.text();
     assert!(body.contains("new WebSocket("), "{body}");
     assert!(body.contains("\"/ws\""), "{body}");
     assert!(body.contains("new EventSource(\"/events\")"), "{body}");
@@ -114,7 +130,7 @@ async fn the_page_connects_back_to_the_echo() {
 
 #[tokio::test]
 async fn the_event_stream_sends_numbered_events() {
-    let srv = start(example::app(), Config::default()).await;
+    let srv = start(super::app()).await;
     let mut s = TcpStream::connect(srv.addr).await.unwrap();
     s.write_all(b"GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
         .await
@@ -146,7 +162,7 @@ async fn the_event_stream_sends_numbered_events() {
 
 #[tokio::test]
 async fn shutdown_with_an_open_websocket() {
-    let srv = start(example::app(), Config::default()).await;
+    let srv = start(super::app()).await;
     let mut ws = connect(srv.addr).await;
     ws.send(Message::text("before")).await.unwrap();
     assert_eq!(recv(&mut ws).await, Message::text("before"));

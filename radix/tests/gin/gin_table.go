@@ -1,8 +1,8 @@
-// The route_table interface of radix/examples/route_table.rs, served by gin 1.8.1
+// The gin_table interface of radix/examples/gin_table.rs, served by gin 1.8.1
 // itself: each line `METHOD PATH` answers 200 with `METHOD FULLPATH` and then
 // `\nKEY=VALUE` per parameter. A table gin refuses prints the panic and exits 2.
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o gin_route_table route_table.go
+//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o gin_table_go gin_table.go
 //
 // tests/gin_differential.rs builds and runs it (Debian: golang-go and
 // golang-github-gin-gonic-gin-dev, which is gin 1.8.1).
@@ -53,13 +53,13 @@ func build(file string) (engine *gin.Engine, err error) {
 
 func main() {
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: gin_route_table FILE ADDR")
+		fmt.Fprintln(os.Stderr, "usage: gin_table_go FILE ADDR")
 		os.Exit(2)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine, err := build(os.Args[1])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "route_table:", err)
+		fmt.Fprintln(os.Stderr, "gin_table:", err)
 		os.Exit(2)
 	}
 	ln, err := net.Listen("tcp", os.Args[2])

@@ -1,8 +1,8 @@
-// The Go twin of servemux's `route_table` example, used by tests/mux_go_differential.rs to check
+// The Go twin of servemux's `mux_table` example, used by tests/mux_go_differential.rs to check
 // our ServeMux against Go's own, request by request.
 //
-//	go build -o route_table_go route_table.go
-//	route_table_go FILE ADDR
+//	go build -o mux_table_go mux_table.go
+//	mux_table_go FILE ADDR
 //
 // Each non-empty line of FILE not starting with '#' (surrounding space trimmed) is a pattern of a
 // net/http ServeMux answering 200 with the pattern text, no newline. A table the Rust mux refuses
@@ -23,7 +23,7 @@ import (
 
 func main() {
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: route_table_go FILE ADDR")
+		fmt.Fprintln(os.Stderr, "usage: mux_table_go FILE ADDR")
 		os.Exit(2)
 	}
 	f, err := os.Open(os.Args[1])

@@ -1,5 +1,6 @@
-//! What a connection is told from outside its task: the server's phase moved (shutdown), or its
-//! idle time ran out. The registry here is the one place the server's phase is kept: the accept
+//! The server's registry of its connections, and what each connection is told from outside its
+//! task: the server's phase moved (shutdown), or its idle time ran out. (Not Unix signals: those
+//! are gracehttp's.) The registry here is the one place the server's phase is kept: the accept
 //! loops, the connections and their response writers all read it from their signal.
 //!
 //! Go's `Shutdown` walks the server's set of tracked connections and closes the idle ones, and each
@@ -273,7 +274,6 @@ impl ConnRegistry {
     }
 }
 
-// ANCHOR: sweep_interval
 /// A signal's place in the registry. Dropping it takes the signal out, also when the task that
 /// holds it is cancelled instead of running to its end.
 pub(crate) struct Registered {
@@ -294,6 +294,7 @@ impl Drop for Registered {
     }
 }
 
+// ANCHOR: sweep_interval
 /// How often the sweeper looks for expired idle deadlines: a twentieth of the shortest idle
 /// wait, between 5 ms and 250 ms. An idle connection is closed at most that long after its
 /// deadline.

@@ -10,7 +10,11 @@
 //!   from [`servemux::Request::client_gone`] — and then stops.
 //!
 //! Run: `cargo run -p servemux --example websocket_echo` (optional argument: the address), then
-//! open `http://127.0.0.1:8080/` in a browser.
+//! open `http://127.0.0.1:8080/` in a browser. Its tests (`tests.rs`, a real WebSocket client)
+//! run with `cargo test -p servemux --example websocket_echo`, and with every `cargo test`.
+
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
@@ -115,7 +119,6 @@ async fn events(w: &mut ResponseWriter, r: &mut Request) {
 }
 // ANCHOR_END: events
 
-#[allow(dead_code)] // The integration test includes this file for `app` only.
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     tracing_subscriber::fmt()

@@ -1,0 +1,31 @@
+//! # testkit — what the workspace's tests and benches share
+//!
+//! A dev-dependency of every crate, nested in `servemux/` and depending on no crate of the
+//! workspace, so that each layer's tests can use it without reaching into another layer:
+//!
+//! - [`http`]    — reading one HTTP/1.1 response off a socket (`Content-Length`, chunked, or to
+//!   the close), blocking or async, as the raw-TCP tests see the server;
+//! - [`alloc`]   — a counting global allocator (each test binary declares it) and its meters;
+//! - [`go`]      — the Go differential harness: find a toolchain, build a Go twin in GOPATH
+//!   mode, start it (or our example) on a route table and wait for its address;
+//! - [`rng`]     — the seeded generator the differentials draw tables and requests from;
+//! - [`cargo`]   — an example binary of the calling crate, built on demand;
+//! - [`routes`]  — the route sets of the router comparison (julienschmidt's `static` and
+//!   `github`, and generated ones).
+//!
+//! ```
+//! use testkit::http::Response;
+//!
+//! let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+//! let (response, used) = Response::parse(raw, false).unwrap();
+//! assert_eq!((response.status, response.text().as_str(), used), (200, "hello", raw.len()));
+//! ```
+
+pub mod alloc;
+pub mod cargo;
+pub mod go;
+pub mod http;
+pub mod rng;
+pub mod routes;
+
+pub use alloc::CountingAlloc;
