@@ -11,7 +11,7 @@
 //! use futures_util::FutureExt;
 //! use radix::Engine;
 //! use servemux::http::{Method, StatusCode};
-//! use servemux::{Handler, Request, ResponseWriter};
+//! use servemux::{Handler, Recorder, Request};
 //!
 //! let mut engine = Engine::new();
 //! engine
@@ -23,13 +23,13 @@
 //!     })
 //!     .expect("the route is valid");
 //!
-//! let mut w = ResponseWriter::recorder();
+//! let mut w = Recorder::new();
 //! let mut r = Request::new(Method::GET, "/users/gopher").expect("a valid target");
 //! // Nothing in this chain waits for I/O, so one poll runs it to the end.
-//! engine.serve_http(&mut w, &mut r).now_or_never().expect("done in one poll");
-//! w.finish_recording(); // what the server does when the handler returns
+//! engine.serve_http(w.writer(), &mut r).now_or_never().expect("done in one poll");
+//! w.finish(); // what the server does when the handler returns
 //! assert_eq!(w.status(), StatusCode::OK);
-//! assert_eq!(w.recorded_body(), b"hello gopher");
+//! assert_eq!(w.body(), b"hello gopher");
 //!
 //! // The tree alone: the value stored for the route and the parameters, borrowed from the path.
 //! let mut tree = radix::Tree::new();
