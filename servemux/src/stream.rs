@@ -214,14 +214,53 @@ impl ConnStream {
         if !Arc::ptr_eq(&self.0, &other.0) {
             return Err(self);
         }
+        // Neither handle is the last while the other lives, so dropping them sends nothing;
+        // `conn` is then the only one, and the stream comes out whole.
+        let conn = self.0.clone();
+        drop(self);
         drop(other);
-        match Arc::try_unwrap(self.0) {
+        match Arc::try_unwrap(conn) {
             Ok(Conn::Plain(s)) => Ok(Reunited::Plain(s)),
             Ok(Conn::Tls(t)) => Ok(Reunited::Tls(Box::new(
                 t.stream.into_inner().unwrap_or_else(|e| e.into_inner()),
             ))),
             Err(arc) => Err(ConnStream(arc)),
         }
+    }
+}
+
+/// The last handle of a TLS connection says goodbye: a `close_notify` alert before the socket
+/// closes (Go's `tls.Conn.Close` sends one too), so the client can tell the end of the stream
+/// from a cut — rustls clients report a close without it as an unexpected end. Best effort and
+/// without waiting: a send buffer full at the close loses the alert, not the task's time.
+impl Drop for ConnStream {
+    fn drop(&mut self) {
+        let Some(Conn::Tls(t)) = Arc::get_mut(&mut self.0) else {
+            return;
+        };
+        let stream = t.stream.get_mut().unwrap_or_else(|e| e.into_inner());
+        let (tcp, session) = stream.get_mut();
+        session.send_close_notify();
+        let mut out = TryWriter(tcp);
+        while session.wants_write() {
+            match session.write_tls(&mut out) {
+                Ok(n) if n > 0 => {}
+                _ => break,
+            }
+        }
+    }
+}
+
+/// `std::io::Write` over a socket's non-blocking writes (for rustls' `write_tls`).
+struct TryWriter<'a>(&'a TcpStream);
+
+impl std::io::Write for TryWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.0.try_write(data)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

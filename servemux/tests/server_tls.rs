@@ -373,3 +373,29 @@ async fn shutdown_closes_idle_tls_connections() {
     assert_eq!(done.expect("shutdown within the bound"), Ok(()));
     assert!(read_to_close(&mut tls).await.is_empty());
 }
+
+#[tokio::test]
+async fn closing_connections_end_with_close_notify() {
+    let pki = Pki::new();
+    let srv = start_tls(app(), Config::default(), pki.server_config()).await;
+    // rustls reports a close without close_notify as an error (a possible truncation): these
+    // reads succeed only if the server said goodbye properly.
+    for request in [
+        &b"GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"[..],
+        b"GET /hello HTTP/1.0\r\n\r\n",
+        // A bad request: 400, then the close.
+        b"GET /hello HTTP/1.1\r\nHost: localhost\r\nContent-Length: x\r\n\r\n",
+    ] {
+        let mut tls = connect(&pki.connector(), srv.addr, "localhost").await;
+        tls.write_all(request).await.unwrap();
+        let mut out = Vec::new();
+        let read = tokio::time::timeout(BOUND, tls.read_to_end(&mut out)).await;
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            matches!(read, Ok(Ok(_))),
+            "{read:?} after {text:?} for {:?}",
+            String::from_utf8_lossy(request)
+        );
+        assert!(text.starts_with("HTTP/1."), "{text}");
+    }
+}
