@@ -197,6 +197,7 @@ impl Builder {
                 "nothing to serve: give an address or a listener",
             ));
         }
+        // ANCHOR: tls_load
         // Read before anything is served or a parent is told we are ready: a certificate this
         // process cannot load fails its start, and a parent restarting into it keeps serving.
         let tls = match self.tls.take() {
@@ -204,6 +205,7 @@ impl Builder {
             Some(TlsSource::Config(tls)) => Some(tls),
             Some(TlsSource::Files { cert, key }) => Some(TlsConfig::from_pem_files(cert, key)?),
         };
+        // ANCHOR_END: tls_load
         crate::run::run(self, handler, tls).await
     }
 }

@@ -31,6 +31,7 @@ use crate::tls::TlsInfo;
 /// A TLS session over TCP, as the server sees it.
 pub type TlsStream = tokio_rustls::server::TlsStream<TcpStream>;
 
+// ANCHOR: conn
 /// One accepted connection.
 #[derive(Debug)]
 pub(crate) enum Conn {
@@ -48,6 +49,7 @@ pub(crate) struct TlsConn {
 /// A handle on the connection; the body holds one and the response writer the other.
 #[derive(Debug, Clone)]
 pub(crate) struct ConnStream(Arc<Conn>);
+// ANCHOR_END: conn
 
 /// The stream taken out of a connection by a hijack.
 #[derive(Debug)]
@@ -76,6 +78,7 @@ impl ConnStream {
         }
     }
 
+    // ANCHOR: poll_read_buf
     /// Reads into `buf`'s spare capacity (reserved by the caller): `Ok(0)` at end of stream.
     pub(crate) fn poll_read_buf(
         &self,
@@ -90,6 +93,7 @@ impl ConnStream {
             }
         }
     }
+    // ANCHOR_END: poll_read_buf
 
     /// Reads into `dst`: `Ok(0)` at end of stream (or for an empty `dst`).
     pub(crate) fn poll_read_slice(
