@@ -6,8 +6,13 @@
 //! - **new connection**: each iteration is a TCP connect, a full TLS 1.3 handshake (the client
 //!   resumes no session), one request and its response.
 //!
-//! After criterion's figures, a paired run alternates the two servers round by round and prints
-//! the median of the per-round ratios with its quartiles: the figure to trust on a shared machine.
+//! Only the paired run is measured: the two servers alternate round by round (fresh connections
+//! each round) and the median of the per-round ratios is printed with its quartiles, the figure to
+//! trust on a shared machine. There are no criterion groups: criterion's larger iteration counts
+//! put tens of thousands of exchanges on one connection, and the hyper + tokio-rustls peer
+//! stopped answering on a single connection somewhere between 16,384 and 32,768 exchanges
+//! (2026-12-02, hyper 1.x, tokio-rustls 0.26; not investigated further). A paired round puts
+//! 2,000 on each connection.
 //!
 //! Run: `cargo bench -p servemux --bench tls` (`SERVEMUX_PAIRED_ROUNDS=N` sets the rounds).
 
@@ -17,7 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -192,36 +197,12 @@ async fn new_connections(addr: SocketAddr, connector: &TlsConnector, iters: u64)
     start.elapsed()
 }
 
-fn https(c: &mut Criterion) {
+fn https(_c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
     let (server_config, client_config) = configs();
     let connector = TlsConnector::from(client_config);
     let ours = rt.block_on(start_ours(server_config.clone()));
     let hyper = rt.block_on(start_hyper(server_config));
-
-    let mut group = c.benchmark_group("https_hello_keepalive");
-    group.throughput(Throughput::Elements(1));
-    for conns in [1usize, 16] {
-        for (name, addr) in [("servemux", ours), ("hyper", hyper)] {
-            let connector = connector.clone();
-            group.bench_with_input(BenchmarkId::new(name, conns), &conns, |b, &conns| {
-                b.to_async(&rt)
-                    .iter_custom(|iters| keep_alive(addr, &connector, conns, iters));
-            });
-        }
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("https_new_connection");
-    group.throughput(Throughput::Elements(1));
-    for (name, addr) in [("servemux", ours), ("hyper", hyper)] {
-        let connector = connector.clone();
-        group.bench_function(name, |b| {
-            b.to_async(&rt)
-                .iter_custom(|iters| new_connections(addr, &connector, iters));
-        });
-    }
-    group.finish();
 
     let rounds = std::env::var("SERVEMUX_PAIRED_ROUNDS")
         .ok()
