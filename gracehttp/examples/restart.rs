@@ -15,7 +15,8 @@
 //!
 //! Options: `--addr ADDR` (repeatable; default 127.0.0.1:8080, port 0 picks a free one),
 //! `--ready-timeout-ms N`, `--shutdown-timeout-ms N`, `--hijacked-timeout-ms N`, `--pid-file PATH`,
-//! `--quiet`.
+//! `--quiet`, and `--tls-cert FILE --tls-key FILE` to serve HTTPS (each process reads the files
+//! when it starts: replace them and send SIGUSR2 to rotate the certificate).
 //!
 //! Switches for the tests, read only in a process started by a restart (so the first process
 //! serves normally and every restart it attempts misbehaves): `RESTART_FAIL_CHILD=1` exits with
@@ -70,6 +71,8 @@ struct Args {
     hijacked_timeout: Option<Duration>,
     pid_file: Option<String>,
     quiet: bool,
+    tls_cert: Option<String>,
+    tls_key: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -80,6 +83,8 @@ fn parse_args() -> Result<Args, String> {
         hijacked_timeout: None,
         pid_file: None,
         quiet: false,
+        tls_cert: None,
+        tls_key: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -96,11 +101,16 @@ fn parse_args() -> Result<Args, String> {
             "--hijacked-timeout-ms" => args.hijacked_timeout = Some(ms(value()?)?),
             "--pid-file" => args.pid_file = Some(value()?),
             "--quiet" => args.quiet = true,
+            "--tls-cert" => args.tls_cert = Some(value()?),
+            "--tls-key" => args.tls_key = Some(value()?),
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
     if args.addrs.is_empty() {
         args.addrs.push("127.0.0.1:8080".to_owned());
+    }
+    if args.tls_cert.is_some() != args.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".to_owned());
     }
     Ok(args)
 }
@@ -167,6 +177,9 @@ async fn main() {
     }
     if args.quiet {
         server = server.quiet();
+    }
+    if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
+        server = server.tls_files(cert, key);
     }
     if let Err(e) = server.serve(handler()).await {
         eprintln!("restart: {e}");

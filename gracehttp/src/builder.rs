@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use servemux::{Config, Handler};
+use servemux::{Config, Handler, TlsConfig};
 
 use crate::events::{print_line, Event, Logger};
 use crate::inherit::{self, Origin};
@@ -58,6 +58,15 @@ pub struct Builder {
     pub(crate) ready_timeout: Duration,
     pub(crate) pid_file: Option<PathBuf>,
     pub(crate) logger: Option<Logger>,
+    pub(crate) tls: Option<TlsSource>,
+}
+
+/// Where the TLS configuration comes from: built by the caller, or read from PEM files when
+/// [`Builder::serve`] starts — in every process, so a restarted one reads the files again.
+#[derive(Clone)]
+pub(crate) enum TlsSource {
+    Config(TlsConfig),
+    Files { cert: PathBuf, key: PathBuf },
 }
 
 impl std::fmt::Debug for Builder {
@@ -93,6 +102,7 @@ impl Builder {
             ready_timeout: Duration::from_secs(10),
             pid_file: None,
             logger: Some(Arc::new(print_line)),
+            tls: None,
         }
     }
 
@@ -157,6 +167,29 @@ impl Builder {
         self
     }
 
+    /// Serve TLS on every listener, with the certificate chain and key read from these PEM files
+    /// when [`serve`](Self::serve) starts (Go's `ListenAndServeTLS(certFile, keyFile)`).
+    ///
+    /// A restarted process runs `serve` again and so reads the files again: to rotate a
+    /// certificate, replace the files and send `SIGUSR2`. The listening sockets cross `exec`;
+    /// no TLS state does (the new process has its own keys in memory, its own session tickets).
+    /// Files the new process cannot use make it fail before it is ready, and the old process
+    /// goes on serving with the certificate it has.
+    pub fn tls_files(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.tls = Some(TlsSource::Files {
+            cert: cert.into(),
+            key: key.into(),
+        });
+        self
+    }
+
+    /// Serve TLS on every listener with a configuration built by the caller. A restarted process
+    /// builds its own, by running the same code.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(TlsSource::Config(tls));
+        self
+    }
+
     /// Do not print the Go lines on stdout; `tracing` still gets every event.
     pub fn quiet(mut self) -> Self {
         self.logger = None;
@@ -179,6 +212,15 @@ impl Builder {
                 "nothing to serve: give an address or a listener",
             ));
         }
-        crate::run::run(self, handler).await
+        // ANCHOR: tls_load
+        // Read before anything is served or a parent is told we are ready: a certificate this
+        // process cannot load fails its start, and a parent restarting into it keeps serving.
+        let tls = match self.tls.take() {
+            None => None,
+            Some(TlsSource::Config(tls)) => Some(tls),
+            Some(TlsSource::Files { cert, key }) => Some(TlsConfig::from_pem_files(cert, key)?),
+        };
+        // ANCHOR_END: tls_load
+        crate::run::run(self, handler, tls).await
     }
 }

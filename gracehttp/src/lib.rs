@@ -10,6 +10,10 @@
 //!   timeout, it is killed and reaped and the old process keeps serving.
 //! - **`SIGTERM`, `SIGINT`: shut down** gracefully, within the shutdown timeout.
 //!
+//! TLS listeners ([`serve_tls`], [`Builder::tls_files`]) restart the same way: the TCP socket is
+//! what crosses `exec`, and the new process builds its own TLS configuration, reading the
+//! certificate files again — which is how a certificate is rotated without dropping a request.
+//!
 //! Each step prints the Go original's log line (`[pid: N] Receive signal SIGUSR2. ...`), see
 //! [`Event`].
 //!
@@ -75,6 +79,22 @@ use servemux::Handler;
 pub async fn serve(addr: impl ToSocketAddrs, handler: impl Handler) -> io::Result<()> {
     Builder::new()
         .listeners(listen([addr])?)
+        .serve(handler)
+        .await
+}
+
+/// Like [`serve`], over TLS with the chain and key read from PEM files (gohttp's
+/// `gracehttp.ListenAndServeTLS`). Each process reads the files when it starts, so replacing
+/// them and sending `SIGUSR2` rotates the certificate; see [`Builder::tls_files`].
+pub async fn serve_tls(
+    addr: impl ToSocketAddrs,
+    cert_file: impl Into<std::path::PathBuf>,
+    key_file: impl Into<std::path::PathBuf>,
+    handler: impl Handler,
+) -> io::Result<()> {
+    Builder::new()
+        .listeners(listen([addr])?)
+        .tls_files(cert_file, key_file)
         .serve(handler)
         .await
 }

@@ -21,7 +21,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use servemux::{Handler, Server};
+use servemux::{Handler, Server, TlsConfig};
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::task::JoinSet;
@@ -47,7 +47,11 @@ enum Stop {
 
 // ANCHOR: run
 // ANCHOR: run_start
-pub(crate) async fn run(mut opts: Builder, handler: impl Handler) -> io::Result<()> {
+pub(crate) async fn run(
+    mut opts: Builder,
+    handler: impl Handler,
+    tls: Option<TlsConfig>,
+) -> io::Result<()> {
     let log = opts.logger.clone();
     let log = log.as_ref();
     let exe = Exe::current()?;
@@ -70,8 +74,13 @@ pub(crate) async fn run(mut opts: Builder, handler: impl Handler) -> io::Result<
     for listener in std::mem::take(&mut opts.listeners) {
         listener.set_nonblocking(true)?;
         let listener = TcpListener::from_std(listener)?;
-        let server = server.clone();
-        accepting.spawn(async move { server.serve(listener).await });
+        let (server, tls) = (server.clone(), tls.clone());
+        accepting.spawn(async move {
+            match tls {
+                None => server.serve(listener).await,
+                Some(tls) => server.serve_tls(listener, tls).await,
+            }
+        });
     }
 
     if let Some(path) = &opts.pid_file {

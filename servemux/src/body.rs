@@ -29,11 +29,11 @@ use std::task::{ready, Context, Poll};
 use bytes::{Buf, Bytes, BytesMut};
 use http::{HeaderMap, StatusCode};
 use tokio::io::{AsyncRead, ReadBuf};
-use tokio::net::tcp::OwnedReadHalf;
 use tokio::time::{Instant, Sleep};
 use wire::{BodyDecoder, Framing, WireError};
 
 use crate::expect::ContinueGate;
+use crate::stream::ConnStream;
 
 /// When the buffer is empty and the decoder is inside body data, reads of at least this size go
 /// straight from the socket into the handler's buffer instead of through the connection buffer.
@@ -42,12 +42,12 @@ const DIRECT_READ: usize = 4096;
 /// How much the connection buffer grows by when the body needs more bytes.
 const READ_CHUNK: usize = 8 * 1024;
 
-/// The connection's read side: the socket's read half and the bytes read from it but not yet
-/// used. It belongs to the connection between requests and to the request's body while a
-/// handler runs.
+/// The connection's read side: a handle on its stream (plain or TLS, see `stream`) and the bytes
+/// read from it but not yet used. It belongs to the connection between requests and to the
+/// request's body while a handler runs.
 #[derive(Debug)]
 pub(crate) struct ConnIo {
-    pub rd: OwnedReadHalf,
+    pub rd: ConnStream,
     pub buf: BytesMut,
 }
 
@@ -302,7 +302,7 @@ impl Body {
             }
             io.buf.reserve(READ_CHUNK);
             let buf = &mut io.buf;
-            match poll_try_read(&io.rd, cx, |rd| rd.try_read_buf(buf)) {
+            match io.rd.poll_read_buf(cx, buf) {
                 Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => c.peer_gone = true,
                 Poll::Ready(Ok(_)) => {}
                 Poll::Pending => return Poll::Pending,
@@ -384,7 +384,7 @@ impl ConnBody {
         };
         io.buf.reserve(READ_CHUNK);
         let buf = &mut io.buf;
-        let n = match poll_try_read(&io.rd, cx, |rd| rd.try_read_buf(buf)) {
+        let n = match io.rd.poll_read_buf(cx, buf) {
             Poll::Ready(Ok(n)) => n,
             Poll::Ready(Err(_)) => return Poll::Ready(Err(BodyError::Gone)),
             Poll::Pending => return self.poll_deadline(cx),
@@ -419,23 +419,6 @@ impl BodyError {
         match self {
             BodyError::Malformed(WireError::Truncated) => BodyError::Gone,
             other => other,
-        }
-    }
-}
-
-/// Runs a non-blocking read `f` on the socket, waiting for readiness while it would block (the
-/// poll form of tokio's `read` that needs no `unsafe` to fill a buffer's spare capacity).
-fn poll_try_read<T>(
-    rd: &OwnedReadHalf,
-    cx: &mut Context<'_>,
-    mut f: impl FnMut(&OwnedReadHalf) -> io::Result<T>,
-) -> Poll<io::Result<T>> {
-    loop {
-        match f(rd) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                ready!(rd.as_ref().poll_read_ready(cx))?;
-            }
-            result => return Poll::Ready(result),
         }
     }
 }
@@ -483,7 +466,7 @@ impl AsyncRead for Body {
             let Some(io) = c.io.as_ref() else {
                 return this.fail(BodyError::Gone);
             };
-            if ready!(gate.poll_send(cx, io.rd.as_ref())).is_err() {
+            if ready!(gate.poll_send(cx, &io.rd)).is_err() {
                 return this.fail(BodyError::Gone);
             }
         }
@@ -546,7 +529,7 @@ impl ConnBody {
                 if max >= DIRECT_READ {
                     let take = (max as u64).min(remaining) as usize;
                     let dst = out.initialize_unfilled_to(take);
-                    let n = match poll_try_read(&io.rd, cx, |rd| rd.try_read(dst)) {
+                    let n = match io.rd.poll_read_slice(cx, dst) {
                         Poll::Ready(Ok(n)) => n,
                         Poll::Ready(Err(_)) => return Poll::Ready(Err(BodyError::Gone)),
                         Poll::Pending => return self.poll_deadline(cx),

@@ -30,6 +30,12 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// Time allowed for each write of response bytes to the socket.
     pub write_timeout: Duration,
+    /// Time allowed for a TLS handshake, from the accept to its end (TLS listeners only). Go has
+    /// no field for it: it uses the smallest of its read-header, read and write timeouts, and no
+    /// limit when none is set. A field says what it is for, and its default is what Go's rule
+    /// gives for our defaults (the read-header timeout, 10 s): the handshake is the first thing a
+    /// client must send, like a request head, and a slowloris can stall it as well.
+    pub tls_handshake_timeout: Duration,
 }
 
 // ANCHOR: defaults
@@ -44,6 +50,7 @@ impl Default for Config {
             read_body_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             write_timeout: Duration::from_secs(30),
+            tls_handshake_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -58,3 +58,26 @@ pub async fn listen_and_serve(addr: &str, handler: Option<Arc<dyn Handler>>) -> 
     };
     Server::new(handler).serve(listener).await
 }
+
+/// [`listen_and_serve`] over TLS (Go's `http.ListenAndServeTLS(addr, certFile, keyFile, nil)`):
+/// the certificate chain and key are read from PEM files before listening.
+pub async fn listen_and_serve_tls(
+    addr: &str,
+    cert_file: impl AsRef<std::path::Path>,
+    key_file: impl AsRef<std::path::Path>,
+    handler: Option<Arc<dyn Handler>>,
+) -> io::Result<()> {
+    let tls = crate::TlsConfig::from_pem_files(cert_file, key_file)?;
+    let addr = if addr.starts_with(':') {
+        format!("0.0.0.0{addr}")
+    } else {
+        addr.to_owned()
+    };
+    let listener = TcpListener::bind(&addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening (TLS)");
+    let handler: Arc<dyn Handler> = match handler {
+        Some(h) => h,
+        None => DEFAULT_SERVE_MUX.clone(),
+    };
+    Server::new(handler).serve_tls(listener, tls).await
+}

@@ -11,15 +11,16 @@
 //!                                 └────(response commits)──> REFUSED
 //! ```
 //!
-//! The interim response is written through the read half's socket (`TcpStream::try_write` takes
-//! `&self`), since the writer is the handler's to use while it runs; nothing else is written
-//! between the head being read and the body being asked for, so the bytes cannot interleave.
+//! The interim response is written through the body's handle on the connection (see `stream`:
+//! both handles can write), since the writer is the handler's to use while it runs; nothing else
+//! is written between the head being read and the body being asked for, so the bytes cannot
+//! interleave.
 
 use std::io;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::task::{ready, Context, Poll};
 
-use tokio::net::TcpStream;
+use crate::stream::ConnStream;
 
 const NONE: u8 = 0;
 const OWED: u8 = 1;
@@ -59,7 +60,11 @@ impl ContinueGate {
     }
 
     /// Called on each body read: sends `100 Continue` the first time, if it is still owed.
-    pub(crate) fn poll_send(&self, cx: &mut Context<'_>, sock: &TcpStream) -> Poll<io::Result<()>> {
+    pub(crate) fn poll_send(
+        &self,
+        cx: &mut Context<'_>,
+        sock: &ConnStream,
+    ) -> Poll<io::Result<()>> {
         match self
             .state
             .compare_exchange(OWED, SENDING, Ordering::AcqRel, Ordering::Acquire)
@@ -71,16 +76,14 @@ impl ContinueGate {
         loop {
             let at = self.written.load(Ordering::Relaxed);
             if at == CONTINUE.len() {
+                // A TLS session may still hold the record.
+                ready!(sock.poll_flush(cx))?;
                 self.state.store(SENT, Ordering::Release);
                 return Poll::Ready(Ok(()));
             }
-            match sock.try_write(&CONTINUE[at..]) {
-                Ok(n) => {
-                    self.written.store(at + n, Ordering::Relaxed);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    ready!(sock.poll_write_ready(cx))?;
-                }
+            match ready!(sock.poll_write(cx, &CONTINUE[at..])) {
+                Ok(0) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Ok(n) => self.written.store(at + n, Ordering::Relaxed),
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }

@@ -1,16 +1,20 @@
 //! Taking the connection over: Go's `http.Hijacker`.
 //!
 //! While a handler runs, the connection is split between the request and the response: the
-//! request's [`Body`](crate::Body) owns the read half and the bytes read past the head, the
-//! [`ResponseWriter`] owns the write half and the response bytes not yet sent. A hijack joins the
-//! two again:
+//! request's [`Body`](crate::Body) holds one handle on the connection (see `stream`) and the
+//! bytes read past the head, the [`ResponseWriter`] holds the other and the response bytes not
+//! yet sent. A hijack joins the two again:
 //!
 //! ```text
-//!   ResponseWriter ── flush what is committed ──> write half ─┐
-//!                                                             ├─ reunite ──> TcpStream ─┐
-//!   Request body ───────────────────────────────> read half ──┘                         ├─> Hijacked
-//!                └──────────── bytes already read, not yet used ───────────────────────┘
+//!   ResponseWriter ── flush what is committed ──> its handle ─┐
+//!                                                             ├─ reunite ──> stream ──┐
+//!   Request body ───────────────────────────────> its handle ─┘                       ├─> Hijacked
+//!                └──────────── bytes already read, not yet used ─────────────────────┘
 //! ```
+//!
+//! The stream is the connection's own: a `TcpStream`, or on a TLS connection the TLS session
+//! over it (Go's `Hijack` returns the `*tls.Conn`), so the handler goes on speaking through the
+//! session the handshake set up; [`Hijacked::tls_stream`] reaches it.
 //!
 //! From then on the connection is the handler's: the server reports
 //! [`ConnState::Hijacked`](crate::ConnState::Hijacked), drops it from its open count (so
@@ -26,6 +30,9 @@ use std::task::{Context, Poll};
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+
+use crate::stream::{Reunited, TlsStream};
+use crate::tls::TlsInfo;
 
 use crate::server::Shared;
 use crate::{Request, ResponseWriter};
@@ -61,7 +68,7 @@ impl std::error::Error for HijackError {}
 /// protocol library (tungstenite's `WebSocketStream::from_raw_socket`, for instance).
 #[derive(Debug)]
 pub struct Hijacked {
-    stream: TcpStream,
+    stream: Reunited,
     buffered: BytesMut,
     _count: HijackCount,
 }
@@ -72,9 +79,24 @@ impl Hijacked {
         &self.buffered
     }
 
-    /// The socket (its addresses, `set_nodelay`, ...).
+    /// The TCP socket (its addresses, `set_nodelay`, ...); on a TLS connection, the socket under
+    /// the session (read and write through the `Hijacked` itself, never through this).
     pub fn stream(&self) -> &TcpStream {
-        &self.stream
+        self.stream.tcp()
+    }
+
+    /// The TLS session, when the connection came over TLS (Go's `*tls.Conn`).
+    pub fn tls_stream(&self) -> Option<&TlsStream> {
+        match &self.stream {
+            Reunited::Plain(_) => None,
+            Reunited::Tls(t) => Some(t),
+        }
+    }
+
+    /// What the TLS handshake settled, when the connection came over TLS.
+    pub fn tls(&self) -> Option<TlsInfo> {
+        self.tls_stream()
+            .map(|t| TlsInfo::from_connection(t.get_ref().1))
     }
 }
 
@@ -122,11 +144,10 @@ impl ResponseWriter {
         let Some(wr) = self.take_socket() else {
             return Err(HijackError::NotSupported);
         };
-        // Two halves of one stream always reunite.
-        let stream = io
-            .rd
-            .reunite(wr)
-            .map_err(|e| HijackError::Io(io::Error::other(e)))?;
+        // The two handles of one connection always reunite.
+        let stream = io.rd.reunite(wr).map_err(|_| {
+            HijackError::Io(io::Error::other("the connection's handles did not reunite"))
+        })?;
         let count = match (&self.owner, &self.server_signal) {
             (Some((shared, remote)), Some(signal)) => {
                 shared.hijack(*remote, signal);
@@ -134,7 +155,7 @@ impl ResponseWriter {
             }
             _ => HijackCount(None),
         };
-        tracing::debug!(peer = ?stream.peer_addr().ok(), buffered = io.buf.len(), "hijacked");
+        tracing::debug!(peer = ?stream.tcp().peer_addr().ok(), buffered = io.buf.len(), "hijacked");
         Ok(Hijacked {
             stream,
             buffered: io.buf,

@@ -37,6 +37,7 @@
 //! | `http.Hijacker`, `StateHijacked`     | [`ResponseWriter::hijack`], [`Hijacked`] |
 //! | `r.Context().Done()`                 | [`Request::client_gone`]               |
 //! | `http.TimeoutHandler`                | [`timeout_handler`]                    |
+//! | `ServeTLS`, `ListenAndServeTLS`, `r.TLS` | [`Server::serve_tls`], [`listen_and_serve_tls`], [`Request::tls`] |
 //!
 //! The request head is parsed by `httparse`; everything around it (framing the body, deciding
 //! whether the connection lives on, writing the response) is in this crate, one idea per module:
@@ -50,6 +51,9 @@
 //! - `request`  — the [`Request`] handed to handlers;
 //! - `response` — the [`ResponseWriter`]: buffering, `Content-Length` vs chunked, HEAD rules;
 //! - `conn`     — the life of one connection, the counterpart of Go's `conn.serve`;
+//! - `stream`   — the connection's stream, plain TCP or TLS, shared by the body and the response;
+//! - `tls`      — TLS: [`TlsConfig`] from PEM files or a rustls config, the handshake in the
+//!   connection's task, Go's answer to plain HTTP on the TLS port, and [`TlsInfo`] (`r.TLS`);
 //! - `server`   — the accept loop, connection states and graceful shutdown;
 //! - `hijack`   — Go's `Hijacker`: handing the connection (stream plus bytes already read) over to
 //!   the handler, after which the server leaves it alone;
@@ -98,13 +102,17 @@ mod redirect;
 mod request;
 mod response;
 mod server;
+mod stream;
 mod timeout_handler;
+mod tls;
 mod upgrade;
 
 pub use body::{Body, BodyError};
 pub use clean_path::{canonical_path, path_clean, strip_host_port};
 pub use config::Config;
-pub use default_mux::{default_serve_mux, handle, handle_func, listen_and_serve};
+pub use default_mux::{
+    default_serve_mux, handle, handle_func, listen_and_serve, listen_and_serve_tls,
+};
 pub use fs::{serve_content, serve_file, FileServer, StripPrefix};
 pub use handler::{handler_fn, BoxFuture, Handler, HandlerFn};
 pub use head::{BodyFraming, HeadError};
@@ -121,8 +129,12 @@ pub use redirect::{redirect, redirect_relative_to, url_string, RedirectHandler};
 pub use request::{Request, RequestError};
 pub use response::ResponseWriter;
 pub use server::{ConnState, ConnStateHook, Server, ShutdownError};
+pub use stream::TlsStream;
 pub use timeout_handler::{timeout_handler, TimeoutHandler};
+pub use tls::{TlsConfig, TlsConfigError, TlsInfo};
 pub use upgrade::{switch_protocols, upgrade_websocket, websocket_accept, UpgradeError};
 
 /// Re-exported so users name the same `Method`, `StatusCode` and `HeaderMap` types we do.
 pub use http;
+/// Re-exported so users name the same `ServerConfig`, `ProtocolVersion` and certificate types.
+pub use rustls;

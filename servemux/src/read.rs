@@ -9,7 +9,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use http::{Method, Version};
-use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 
 use crate::body::{Body, ConnIo};
@@ -90,6 +89,7 @@ pub(crate) async fn read_request(
             })
         }
     };
+    req.set_tls(io.rd.tls_info());
     gate.reset(expect && framing != BodyFraming::Empty);
     let mut deadline = None;
     if framing != BodyFraming::Empty {

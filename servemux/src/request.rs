@@ -5,12 +5,14 @@
 //! the connection (Go's `r.Body`), framed so that it can never read into the next request.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{header, HeaderMap, Method, Version};
 
 use crate::body::Body;
 use crate::head::{HeadError, ParsedHead, Spare};
+use crate::tls::TlsInfo;
 
 /// One HTTP request.
 #[derive(Debug)]
@@ -33,6 +35,8 @@ pub struct Request {
     wire_body: Option<Box<Body>>,
     /// What a [`PatternMux`](crate::PatternMux) matched: the pattern and its path values.
     pub(crate) route: crate::pattern_mux::RouteMatch,
+    /// The TLS session the request came over (Go's `r.TLS`); `None` on plain HTTP.
+    tls: Option<Arc<TlsInfo>>,
 }
 
 /// A request could not be built from the parts given to [`Request::new`].
@@ -163,7 +167,24 @@ impl Request {
             wire_body: None,
             target,
             route: Default::default(),
+            tls: None,
         })
+    }
+
+    /// The TLS session the request came over (Go's `r.TLS`): `None` for plain HTTP, so
+    /// `req.tls().is_some()` is Go's `r.TLS != nil`.
+    pub fn tls(&self) -> Option<&TlsInfo> {
+        self.tls.as_deref()
+    }
+
+    /// Marks the request as come over TLS (for tests and benches built with [`Request::new`]).
+    pub fn with_tls(mut self, info: TlsInfo) -> Request {
+        self.tls = Some(Arc::new(info));
+        self
+    }
+
+    pub(crate) fn set_tls(&mut self, info: Option<&Arc<TlsInfo>>) {
+        self.tls = info.cloned();
     }
 
     /// The request method.

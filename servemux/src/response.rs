@@ -25,14 +25,13 @@ use std::time::Duration;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{StatusCode, Version};
-use tokio::io::AsyncWriteExt;
-use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::Instant;
 
 use crate::conn_registry::ConnSignal;
 use crate::date;
 use crate::expect::ContinueGate;
 use crate::server::Shared;
+use crate::stream::ConnStream;
 
 /// Body bytes held back before the head is committed (Go's `bufferBeforeChunkingSize`).
 pub const BUFFER_BEFORE_CHUNKING: usize = 2048;
@@ -42,7 +41,8 @@ const WIRE_FLUSH_AT: usize = 16 * 1024;
 
 /// Where committed bytes go.
 enum Output {
-    Socket(OwnedWriteHalf),
+    /// The connection's stream, plain or TLS (see `stream`).
+    Socket(ConnStream),
     /// In memory: the body is kept de-chunked so tests can read it.
     Recorder(Vec<u8>),
     /// A handler took the socket over (see `hijack`); nothing more is written through here.
@@ -144,7 +144,7 @@ impl std::fmt::Debug for ResponseWriter {
 
 impl ResponseWriter {
     pub(crate) fn for_socket(
-        out: OwnedWriteHalf,
+        out: ConnStream,
         write_timeout: Duration,
         signal: Option<Arc<ConnSignal>>,
         continue_gate: Arc<ContinueGate>,
@@ -513,24 +513,19 @@ impl ResponseWriter {
             return Ok(());
         }
         // A response nearly always fits in the socket's send buffer. Try that first: only bytes
-        // the kernel did not take are written under the write timeout, whose deadline costs a
-        // clock read.
-        let mut sent = 0;
-        while sent < self.wire.len() {
-            match sock.try_write(&self.wire[sent..]) {
-                Ok(0) => break,
-                Ok(n) => sent += n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => {
-                    self.wire.clear();
-                    return Err(e);
-                }
+        // the kernel (or the TLS session) did not take are written under the write timeout,
+        // whose deadline costs a clock read.
+        let sent = match sock.try_write(&self.wire) {
+            Ok((sent, true)) if sent == self.wire.len() => {
+                self.wire.clear();
+                return Ok(());
             }
-        }
-        if sent == self.wire.len() {
-            self.wire.clear();
-            return Ok(());
-        }
+            Ok((sent, _)) => sent,
+            Err(e) => {
+                self.wire.clear();
+                return Err(e);
+            }
+        };
         // The slow path is boxed: its timer and write future would otherwise be part of every
         // connection's future, awaiting or not — memory each idle connection would carry.
         let rest = &self.wire[sent..];
@@ -600,8 +595,8 @@ impl ResponseWriter {
 
     /// Half-closes the socket after an error response (our side is done talking).
     pub(crate) async fn shutdown_write(&mut self) {
-        if let Output::Socket(sock) = &mut self.output {
-            let _ = sock.shutdown().await;
+        if let Output::Socket(sock) = &self.output {
+            let _ = sock.shutdown_write().await;
         }
     }
 
@@ -620,8 +615,9 @@ impl ResponseWriter {
         matches!(self.output, Output::Socket(_))
     }
 
-    /// Hands the write half over to a hijacker; the writer is spent afterwards.
-    pub(crate) fn take_socket(&mut self) -> Option<OwnedWriteHalf> {
+    /// Hands the writer's handle on the connection over to a hijacker; the writer is spent
+    /// afterwards.
+    pub(crate) fn take_socket(&mut self) -> Option<ConnStream> {
         match std::mem::replace(&mut self.output, Output::Hijacked) {
             Output::Socket(sock) => Some(sock),
             other => {

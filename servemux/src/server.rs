@@ -18,7 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::conn_registry::{sweep_interval, ConnRegistry, ConnSignal, Phase};
-use crate::{Config, Handler};
+use crate::stream::ConnStream;
+use crate::{Config, Handler, TlsConfig};
 
 /// The state of a connection, reported to a [`ConnStateHook`] (Go's `http.ConnState`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +57,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    #[cfg(test)]
+    pub(crate) fn conns_registry(&self) -> &Arc<ConnRegistry> {
+        &self.conns
+    }
+
     pub(crate) fn set_state(&self, addr: SocketAddr, state: ConnState) {
         if let Some(hook) = &self.hook {
             hook(addr, state);
@@ -145,6 +151,11 @@ impl Server {
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// The server's configuration.
     pub fn config(&self) -> &Config {
         &self.shared.config
@@ -155,10 +166,23 @@ impl Server {
     // ANCHOR: serve
     pub async fn serve(&self, listener: TcpListener) -> io::Result<()> {
         let registered = self.shared.conns.add();
-        self.accept_loop(listener, registered.signal()).await
+        self.accept_loop(listener, None, registered.signal()).await
     }
 
-    async fn accept_loop(&self, listener: TcpListener, signal: &ConnSignal) -> io::Result<()> {
+    /// [`serve`](Self::serve) over TLS (Go's `ServeTLS`): each accepted connection's task runs
+    /// the handshake with `tls`, then serves the session as a plain connection is served.
+    pub async fn serve_tls(&self, listener: TcpListener, tls: TlsConfig) -> io::Result<()> {
+        let registered = self.shared.conns.add();
+        self.accept_loop(listener, Some(&tls), registered.signal())
+            .await
+    }
+
+    async fn accept_loop(
+        &self,
+        listener: TcpListener,
+        tls: Option<&TlsConfig>,
+        signal: &ConnSignal,
+    ) -> io::Result<()> {
         let mut shutdown = signal.reached(Phase::Draining);
         let mut backoff = Duration::ZERO;
         loop {
@@ -171,7 +195,10 @@ impl Server {
                 Ok((stream, remote)) => {
                     backoff = Duration::ZERO;
                     let _ = stream.set_nodelay(true);
-                    self.spawn_conn(stream, remote);
+                    match tls {
+                        None => self.spawn_conn(stream, remote),
+                        Some(tls) => self.spawn_tls_conn(stream, remote, tls.clone()),
+                    }
                 }
                 Err(e) if is_per_connection_error(&e) => continue,
                 Err(e) => {
@@ -193,6 +220,17 @@ impl Server {
         self.serve(TcpListener::from_std(listener)?).await
     }
 
+    /// [`serve_tls`](Self::serve_tls) on a `std` socket, such as one inherited from a parent
+    /// process: the socket crosses `exec` as it is; the TLS configuration is this process's own.
+    pub async fn serve_std_tls(
+        &self,
+        listener: std::net::TcpListener,
+        tls: TlsConfig,
+    ) -> io::Result<()> {
+        listener.set_nonblocking(true)?;
+        self.serve_tls(TcpListener::from_std(listener)?, tls).await
+    }
+
     fn spawn_conn(&self, stream: tokio::net::TcpStream, remote: SocketAddr) {
         let shared = self.shared.clone();
         shared.open.fetch_add(1, Ordering::AcqRel);
@@ -200,6 +238,7 @@ impl Server {
         let registered = shared.conns.add();
         tokio::spawn(async move {
             let signal = registered.signal();
+            let stream = ConnStream::plain(stream);
             tokio::select! {
                 biased;
                 () = signal.cut() => {
@@ -207,15 +246,52 @@ impl Server {
                 }
                 () = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone()) => {}
             }
-            let hijacked = signal.is_hijacked();
-            drop(registered);
-            // A hijacked connection left the server's books when it was taken over.
-            if !hijacked {
-                shared.set_state(remote, ConnState::Closed);
-                shared.open.fetch_sub(1, Ordering::AcqRel);
-                shared.closed_one.notify_waiters();
-            }
+            Self::conn_ended(&shared, registered, remote);
         });
+    }
+
+    /// A TLS connection's task: its handshake first, then the connection loop. The handshake
+    /// is this task's alone, so a slow or failed one holds up nobody else; a shutdown that
+    /// begins meanwhile ends it (the connection has nothing in flight).
+    // ANCHOR: spawn_tls
+    fn spawn_tls_conn(&self, stream: tokio::net::TcpStream, remote: SocketAddr, tls: TlsConfig) {
+        let shared = self.shared.clone();
+        shared.open.fetch_add(1, Ordering::AcqRel);
+        shared.set_state(remote, ConnState::New);
+        let registered = shared.conns.add();
+        tokio::spawn(async move {
+            let signal = registered.signal();
+            let timeout = shared.config.tls_handshake_timeout;
+            let session = tokio::select! {
+                biased;
+                () = signal.reached(Phase::Draining) => None,
+                session = crate::tls::accept(stream, &tls, timeout, remote) => session,
+            };
+            drop(tls);
+            if let Some(stream) = session {
+                tokio::select! {
+                    biased;
+                    () = signal.cut() => {
+                        tracing::debug!(%remote, "connection cut at the shutdown deadline");
+                    }
+                    () = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone()) => {}
+                }
+            }
+            Self::conn_ended(&shared, registered, remote);
+        });
+    }
+    // ANCHOR_END: spawn_tls
+
+    /// The books after a connection's task ended.
+    fn conn_ended(shared: &Shared, registered: crate::conn_registry::Registered, remote: SocketAddr) {
+        let hijacked = registered.signal().is_hijacked();
+        drop(registered);
+        // A hijacked connection left the server's books when it was taken over.
+        if !hijacked {
+            shared.set_state(remote, ConnState::Closed);
+            shared.open.fetch_sub(1, Ordering::AcqRel);
+            shared.closed_one.notify_waiters();
+        }
     }
 
     /// Number of open connections. A hijacked connection is no longer counted (Go's server

@@ -1,0 +1,285 @@
+//! HTTPS: our server against hyper 1.x behind tokio-rustls, the same rustls configuration (one
+//! certificate, ring, ALPN `http/1.1`), the same handler, the same client, the same run.
+//!
+//! - **keep-alive hello**: each iteration is one request/response exchange on an established TLS
+//!   connection (1 connection, and 16 concurrent ones);
+//! - **new connection**: each iteration is a TCP connect, a full TLS 1.3 handshake (the client
+//!   resumes no session), one request and its response.
+//!
+//! Only the paired run is measured: the two servers alternate round by round (fresh connections
+//! each round) and the median of the per-round ratios is printed with its quartiles, the figure to
+//! trust on a shared machine. There are no criterion groups: criterion's larger iteration counts
+//! put tens of thousands of exchanges on one connection, and the hyper + tokio-rustls peer
+//! stopped answering on a single connection somewhere between 16,384 and 32,768 exchanges
+//! (2026-12-02, hyper 1.x, tokio-rustls 0.26; not investigated further). A paired round puts
+//! 2,000 on each connection.
+//!
+//! Run: `cargo bench -p servemux --bench tls` (`SERVEMUX_PAIRED_ROUNDS=N` sets the rounds).
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion};
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use rcgen::{CertificateParams, KeyPair};
+use servemux::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use servemux::rustls::{self, ClientConfig, RootCertStore, ServerConfig};
+use servemux::{handler_fn, Server, TlsConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+use tokio_rustls::{TlsAcceptor, TlsConnector};
+
+const BODY: &[u8] = b"hello, world\n";
+const REQUEST: &[u8] = b"GET /hello HTTP/1.1\r\nHost: localhost\r\nUser-Agent: bench\r\n\r\n";
+
+/// One self-signed certificate for `localhost`, the server config both servers use, and a client
+/// config trusting it.
+fn configs() -> (Arc<ServerConfig>, Arc<ClientConfig>) {
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let der: CertificateDer<'static> = cert.der().clone();
+    let key = PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut server = ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![der.clone()], key)
+        .unwrap();
+    server.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let mut roots = RootCertStore::empty();
+    roots.add(der).unwrap();
+    let mut client = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    client.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // Every new connection is a full handshake: what a new client costs.
+    client.resumption = rustls::client::Resumption::disabled();
+    (Arc::new(server), Arc::new(client))
+}
+
+async fn start_ours(config: Arc<ServerConfig>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(handler_fn(|w, _r| {
+        Box::pin(async move {
+            let _ = w.write(BODY).await;
+        })
+    }));
+    let tls = TlsConfig::from_server_config(config);
+    tokio::spawn(async move { server.serve_tls(listener, tls).await });
+    addr
+}
+
+async fn start_hyper(config: Arc<ServerConfig>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let acceptor = TlsAcceptor::from(config);
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let acceptor = acceptor.clone();
+            // The handshake in the connection's task, as ours does.
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let service = service_fn(|_req| async {
+                    Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from_static(BODY))))
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A client TLS connection that sends one request at a time and reads the whole response.
+struct Client {
+    stream: tokio_rustls::client::TlsStream<TcpStream>,
+    buf: Vec<u8>,
+}
+
+impl Client {
+    async fn connect(addr: SocketAddr, connector: &TlsConnector) -> Client {
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.set_nodelay(true).unwrap();
+        let name = ServerName::try_from("localhost").unwrap();
+        let stream = connector.connect(name, tcp).await.unwrap();
+        Client {
+            stream,
+            buf: Vec::with_capacity(4096),
+        }
+    }
+
+    async fn exchange(&mut self) {
+        self.stream.write_all(REQUEST).await.unwrap();
+        loop {
+            if let Some(len) = complete_response(&self.buf) {
+                self.buf.drain(..len);
+                return;
+            }
+            let n = self.stream.read_buf(&mut self.buf).await.unwrap();
+            assert!(n > 0, "server closed the connection");
+        }
+    }
+}
+
+/// Length of the first complete response in `buf` (head plus Content-Length body), if complete.
+fn complete_response(buf: &[u8]) -> Option<usize> {
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut resp = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
+        return None;
+    };
+    assert_eq!(resp.code, Some(200));
+    let len: usize = resp
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
+        .expect("content-length");
+    (buf.len() >= head + len).then_some(head + len)
+}
+
+/// `iters` exchanges spread over `conns` established connections; the elapsed time.
+async fn keep_alive(
+    addr: SocketAddr,
+    connector: &TlsConnector,
+    conns: usize,
+    iters: u64,
+) -> Duration {
+    let mut clients = Vec::with_capacity(conns);
+    for _ in 0..conns {
+        clients.push(Client::connect(addr, connector).await);
+    }
+    let per_conn = iters.div_ceil(conns as u64);
+    let start = Instant::now();
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|mut c| {
+            tokio::spawn(async move {
+                for _ in 0..per_conn {
+                    c.exchange().await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    start.elapsed()
+}
+
+/// `iters` times, one after another: connect, handshake, one exchange, close.
+async fn new_connections(addr: SocketAddr, connector: &TlsConnector, iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        let mut client = Client::connect(addr, connector).await;
+        client.exchange().await;
+    }
+    start.elapsed()
+}
+
+fn https(_c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let (server_config, client_config) = configs();
+    let connector = TlsConnector::from(client_config);
+    let ours = rt.block_on(start_ours(server_config.clone()));
+    let hyper = rt.block_on(start_hyper(server_config));
+
+    let rounds = std::env::var("SERVEMUX_PAIRED_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100usize);
+    rt.block_on(async {
+        for conns in [1usize, 16] {
+            let what = format!("keep-alive hello, {conns} connection(s)");
+            paired(
+                &what,
+                rounds,
+                2_000,
+                |addr, iters| keep_alive(addr, &connector, conns, iters),
+                ours,
+                hyper,
+            )
+            .await;
+        }
+        paired(
+            "new connection + handshake + one request",
+            rounds,
+            50,
+            |addr, iters| new_connections(addr, &connector, iters),
+            ours,
+            hyper,
+        )
+        .await;
+    });
+}
+
+/// The servers take turns, round by round (who goes first swaps every round); each round gives
+/// one ratio of their times per iteration, measured moments apart on the same machine. The
+/// median of those ratios is the figure to trust, its quartiles show the spread.
+async fn paired<F, Fut>(
+    what: &str,
+    rounds: usize,
+    per_round: u64,
+    run: F,
+    ours: SocketAddr,
+    hyper: SocketAddr,
+) where
+    F: Fn(SocketAddr, u64) -> Fut,
+    Fut: std::future::Future<Output = Duration>,
+{
+    let mut t_ours = Vec::with_capacity(rounds);
+    let mut t_hyper = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        for turn in 0..2 {
+            if (turn + round) % 2 == 0 {
+                t_ours.push(run(ours, per_round).await / per_round as u32);
+            } else {
+                t_hyper.push(run(hyper, per_round).await / per_round as u32);
+            }
+        }
+    }
+    let mut ratios: Vec<f64> = t_ours
+        .iter()
+        .zip(&t_hyper)
+        .map(|(o, h)| o.as_secs_f64() / h.as_secs_f64())
+        .collect();
+    ratios.sort_unstable_by(f64::total_cmp);
+    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    let median = |v: &mut Vec<Duration>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let (ours, hyper) = (median(&mut t_ours), median(&mut t_hyper));
+    println!(
+        "paired, {what}, {rounds} rounds: median per iteration servemux {ours:.2?} hyper \
+         {hyper:.2?}; ratio servemux/hyper per round: median {:.3} (quartiles {:.3}-{:.3}); \
+         throughput ratio servemux/hyper {:.3}",
+        quantile(0.5),
+        quantile(0.25),
+        quantile(0.75),
+        1.0 / quantile(0.5),
+    );
+}
+
+criterion_group!(benches, https);
+criterion_main!(benches);

@@ -1,0 +1,358 @@
+//! The connection's byte stream: a TCP socket, or a TLS session over one.
+//!
+//! While a handler runs, the connection is used from two places: the request's body reads it and
+//! the response writer writes it. Both hold a [`ConnStream`], a shared handle on one [`Conn`]:
+//!
+//! ```text
+//!   Body (reads) ──────┐
+//!                      ├──> Arc<Conn> ── Plain(TcpStream)                 reads/writes: &TcpStream
+//!   ResponseWriter ────┘              └─ Tls(Box<Mutex<TlsStream>>)     one lock per poll
+//! ```
+//!
+//! The plain arm is what tokio's `into_split` gives (an `Arc<TcpStream>` used through `&self`
+//! non-blocking calls), with one enum branch per call added: no boxed trait object and no lock
+//! on the plain path, and the handle stays one pointer wide, so the connection future does not
+//! grow. A TLS session cannot be read and written through `&self`: rustls keeps one state for
+//! both directions, so the TLS arm locks it for the length of each poll. The lock is never
+//! contended — one task serves a connection, its body and its response — and never held across
+//! an `await`. A hijack drops one handle and takes the stream out of the other.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{ready, Context, Poll};
+
+use bytes::BytesMut;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+
+use crate::tls::TlsInfo;
+
+/// A TLS session over TCP, as the server sees it.
+pub type TlsStream = tokio_rustls::server::TlsStream<TcpStream>;
+
+// ANCHOR: conn
+/// One accepted connection.
+#[derive(Debug)]
+pub(crate) enum Conn {
+    Plain(TcpStream),
+    Tls(Box<TlsConn>),
+}
+
+/// A TLS connection: the session, and what the handshake settled (shared with every request).
+#[derive(Debug)]
+pub(crate) struct TlsConn {
+    stream: Mutex<TlsStream>,
+    info: Arc<TlsInfo>,
+}
+
+/// A handle on the connection; the body holds one and the response writer the other.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnStream(Arc<Conn>);
+// ANCHOR_END: conn
+
+/// The stream taken out of a connection by a hijack.
+#[derive(Debug)]
+pub(crate) enum Reunited {
+    Plain(TcpStream),
+    Tls(Box<TlsStream>),
+}
+
+impl ConnStream {
+    pub(crate) fn plain(stream: TcpStream) -> ConnStream {
+        ConnStream(Arc::new(Conn::Plain(stream)))
+    }
+
+    pub(crate) fn tls(stream: TlsStream, info: TlsInfo) -> ConnStream {
+        ConnStream(Arc::new(Conn::Tls(Box::new(TlsConn {
+            stream: Mutex::new(stream),
+            info: Arc::new(info),
+        }))))
+    }
+
+    /// What the TLS handshake settled; `None` on a plain connection.
+    pub(crate) fn tls_info(&self) -> Option<&Arc<TlsInfo>> {
+        match &*self.0 {
+            Conn::Plain(_) => None,
+            Conn::Tls(t) => Some(&t.info),
+        }
+    }
+
+    // ANCHOR: poll_read_buf
+    /// Reads into `buf`'s spare capacity (reserved by the caller): `Ok(0)` at end of stream.
+    pub(crate) fn poll_read_buf(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut BytesMut,
+    ) -> Poll<io::Result<usize>> {
+        match &*self.0 {
+            Conn::Plain(s) => poll_tcp_read(s, cx, |s| s.try_read_buf(buf)),
+            Conn::Tls(t) => {
+                let mut stream = lock(&t.stream);
+                tokio_util::io::poll_read_buf(Pin::new(&mut *stream), cx, buf)
+            }
+        }
+    }
+    // ANCHOR_END: poll_read_buf
+
+    /// Reads into `dst`: `Ok(0)` at end of stream (or for an empty `dst`).
+    pub(crate) fn poll_read_slice(
+        &self,
+        cx: &mut Context<'_>,
+        dst: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        match &*self.0 {
+            Conn::Plain(s) => poll_tcp_read(s, cx, |s| s.try_read(dst)),
+            Conn::Tls(t) => {
+                let mut stream = lock(&t.stream);
+                let mut rb = ReadBuf::new(dst);
+                ready!(Pin::new(&mut *stream).poll_read(cx, &mut rb))?;
+                Poll::Ready(Ok(rb.filled().len()))
+            }
+        }
+    }
+
+    /// Reads once into `dst`, waiting as long as nothing arrives.
+    pub(crate) async fn read(&self, dst: &mut [u8]) -> io::Result<usize> {
+        std::future::poll_fn(|cx| self.poll_read_slice(cx, dst)).await
+    }
+
+    /// Reads once into `buf` (after reserving room), waiting as long as nothing arrives.
+    pub(crate) async fn read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
+        std::future::poll_fn(|cx| self.poll_read_buf(cx, buf)).await
+    }
+
+    /// Writes some of `data`. On TLS the bytes may wait in the session: see
+    /// [`poll_flush`](Self::poll_flush).
+    pub(crate) fn poll_write(&self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        match &*self.0 {
+            Conn::Plain(s) => loop {
+                match s.try_write(data) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        ready!(s.poll_write_ready(cx))?;
+                    }
+                    result => return Poll::Ready(result),
+                }
+            },
+            Conn::Tls(t) => Pin::new(&mut *lock(&t.stream)).poll_write(cx, data),
+        }
+    }
+
+    /// Writes what a TLS session still holds (nothing to do on plain TCP).
+    pub(crate) fn poll_flush(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &*self.0 {
+            Conn::Plain(_) => Poll::Ready(Ok(())),
+            Conn::Tls(t) => Pin::new(&mut *lock(&t.stream)).poll_flush(cx),
+        }
+    }
+
+    /// Writes without waiting. Returns the bytes taken and whether they are all on the socket:
+    /// a TLS session may take bytes it cannot send yet, and then [`write_all`](Self::write_all)
+    /// of the rest (even of nothing) flushes them. The fast path of the response writer: a
+    /// response nearly always fits the socket's send buffer.
+    pub(crate) fn try_write(&self, data: &[u8]) -> io::Result<(usize, bool)> {
+        match &*self.0 {
+            Conn::Plain(s) => {
+                let mut sent = 0;
+                while sent < data.len() {
+                    match s.try_write(&data[sent..]) {
+                        Ok(0) => break,
+                        Ok(n) => sent += n,
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok((sent, sent == data.len()))
+            }
+            Conn::Tls(t) => {
+                // A poll with a waker that does nothing: whatever would block is retried by the
+                // slow path, with the task's own waker.
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                let mut stream = lock(&t.stream);
+                let mut sent = 0;
+                while sent < data.len() {
+                    match Pin::new(&mut *stream).poll_write(&mut cx, &data[sent..]) {
+                        Poll::Ready(Ok(0)) | Poll::Pending => return Ok((sent, false)),
+                        Poll::Ready(Ok(n)) => sent += n,
+                        Poll::Ready(Err(e)) => return Err(e),
+                    }
+                }
+                match Pin::new(&mut *stream).poll_flush(&mut cx) {
+                    Poll::Ready(Ok(())) => Ok((sent, true)),
+                    Poll::Pending => Ok((sent, false)),
+                    Poll::Ready(Err(e)) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Writes all of `data` and flushes it, waiting as needed.
+    pub(crate) async fn write_all(&self, data: &[u8]) -> io::Result<()> {
+        let mut sent = 0;
+        std::future::poll_fn(|cx| {
+            while sent < data.len() {
+                match ready!(self.poll_write(cx, &data[sent..])) {
+                    Ok(0) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                    Ok(n) => sent += n,
+                    Err(e) => return Poll::Ready(Err(e)),
+                }
+            }
+            self.poll_flush(cx)
+        })
+        .await
+    }
+
+    /// Ends our sending side: TCP's half-close, after TLS's `close_notify` on a TLS session.
+    pub(crate) async fn shutdown_write(&self) -> io::Result<()> {
+        match &*self.0 {
+            Conn::Plain(s) => socket2::SockRef::from(s).shutdown(std::net::Shutdown::Write),
+            Conn::Tls(t) => {
+                std::future::poll_fn(|cx| Pin::new(&mut *lock(&t.stream)).poll_shutdown(cx)).await
+            }
+        }
+    }
+
+    /// Joins the two handles of one connection back into its stream (for a hijack). Fails only
+    /// if the handles belong to different connections, or a third handle exists.
+    pub(crate) fn reunite(self, other: ConnStream) -> Result<Reunited, ConnStream> {
+        if !Arc::ptr_eq(&self.0, &other.0) {
+            return Err(self);
+        }
+        // Neither handle is the last while the other lives, so dropping them sends nothing;
+        // `conn` is then the only one, and the stream comes out whole.
+        let conn = self.0.clone();
+        drop(self);
+        drop(other);
+        match Arc::try_unwrap(conn) {
+            Ok(Conn::Plain(s)) => Ok(Reunited::Plain(s)),
+            Ok(Conn::Tls(t)) => Ok(Reunited::Tls(Box::new(
+                t.stream.into_inner().unwrap_or_else(|e| e.into_inner()),
+            ))),
+            Err(arc) => Err(ConnStream(arc)),
+        }
+    }
+}
+
+/// The last handle of a TLS connection says goodbye: a `close_notify` alert before the socket
+/// closes (Go's `tls.Conn.Close` sends one too), so the client can tell the end of the stream
+/// from a cut — rustls clients report a close without it as an unexpected end. Best effort and
+/// without waiting: a send buffer full at the close loses the alert, not the task's time.
+impl Drop for ConnStream {
+    fn drop(&mut self) {
+        let Some(Conn::Tls(t)) = Arc::get_mut(&mut self.0) else {
+            return;
+        };
+        let stream = t.stream.get_mut().unwrap_or_else(|e| e.into_inner());
+        let (tcp, session) = stream.get_mut();
+        session.send_close_notify();
+        let mut out = TryWriter(tcp);
+        while session.wants_write() {
+            match session.write_tls(&mut out) {
+                Ok(n) if n > 0 => {}
+                _ => break,
+            }
+        }
+    }
+}
+
+/// `std::io::Write` over a socket's non-blocking writes (for rustls' `write_tls`).
+struct TryWriter<'a>(&'a TcpStream);
+
+impl std::io::Write for TryWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.0.try_write(data)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs a non-blocking socket read `f`, waiting for readiness while it would block (the poll
+/// form of tokio's `read` that needs no `unsafe` to fill a buffer's spare capacity).
+fn poll_tcp_read<T>(
+    s: &TcpStream,
+    cx: &mut Context<'_>,
+    mut f: impl FnMut(&TcpStream) -> io::Result<T>,
+) -> Poll<io::Result<T>> {
+    loop {
+        match f(s) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                ready!(s.poll_read_ready(cx))?;
+            }
+            result => return Poll::Ready(result),
+        }
+    }
+}
+
+fn lock(m: &Mutex<TlsStream>) -> MutexGuard<'_, TlsStream> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Reunited {
+    /// The TCP socket under the stream.
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        match self {
+            Reunited::Plain(s) => s,
+            Reunited::Tls(t) => t.get_ref().0,
+        }
+    }
+}
+
+impl AsyncRead for Reunited {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Reunited::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Reunited::Tls(t) => Pin::new(&mut **t).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Reunited {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Reunited::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Reunited::Tls(t) => Pin::new(&mut **t).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Reunited::Plain(s) => Pin::new(s).poll_flush(cx),
+            Reunited::Tls(t) => Pin::new(&mut **t).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Reunited::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Reunited::Tls(t) => Pin::new(&mut **t).poll_shutdown(cx),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Reunited::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Reunited::Tls(t) => Pin::new(&mut **t).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Reunited::Plain(s) => s.is_write_vectored(),
+            Reunited::Tls(t) => t.is_write_vectored(),
+        }
+    }
+}
