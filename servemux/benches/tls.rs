@@ -16,6 +16,9 @@
 //!
 //! Run: `cargo bench -p servemux --bench tls` (`SERVEMUX_PAIRED_ROUNDS=N` sets the rounds).
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -283,7 +283,11 @@ impl Server {
     // ANCHOR_END: spawn_tls
 
     /// The books after a connection's task ended.
-    fn conn_ended(shared: &Shared, registered: crate::conn_registry::Registered, remote: SocketAddr) {
+    fn conn_ended(
+        shared: &Shared,
+        registered: crate::conn_registry::Registered,
+        remote: SocketAddr,
+    ) {
         let hijacked = registered.signal().is_hijacked();
         drop(registered);
         // A hijacked connection left the server's books when it was taken over.

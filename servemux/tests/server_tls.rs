@@ -91,7 +91,7 @@ async fn keep_alive_and_pipelined_requests_share_one_tls_connection() {
         let req = format!("GET /hello?{i} HTTP/1.1\r\nHost: localhost\r\n\r\n");
         tls.write_all(req.as_bytes()).await.unwrap();
         let resp = read_response(&mut tls, &mut buf).await.expect("a response");
-        assert_eq!((resp.status, resp.body_str()), (200, "hello"));
+        assert_eq!((resp.status, resp.text().as_str()), (200, "hello"));
     }
     // Three requests in one write: three answers, in order.
     tls.write_all(
@@ -105,7 +105,7 @@ async fn keep_alive_and_pipelined_requests_share_one_tls_connection() {
         let mut out = Vec::new();
         for _ in 0..3 {
             let resp = read_response(&mut tls, &mut buf).await.expect("a response");
-            out.push(resp.body_str().to_owned());
+            out.push(resp.text());
         }
         out
     };
@@ -130,7 +130,7 @@ async fn request_tls_reports_version_sni_and_alpn() {
                 .unwrap();
             let mut buf = Vec::new();
             let resp = read_response(&mut tls, &mut buf).await.expect("a response");
-            resp.body_str().to_owned()
+            resp.text()
         }
     };
     assert_eq!(
@@ -148,7 +148,10 @@ async fn request_tls_reports_version_sni_and_alpn() {
 
     // And on a plain server, no TLS at all (Go's r.TLS == nil).
     let plain = common::start(app(), Config::default()).await;
-    assert_eq!(common::get(plain.addr, "/info").await.body_str(), "plain");
+    assert_eq!(
+        common::get(plain.addr, "/info").await.text().as_str(),
+        "plain"
+    );
 }
 
 #[tokio::test]
@@ -205,7 +208,7 @@ async fn a_stalled_handshake_holds_up_nobody_else() {
             .unwrap();
         let mut buf = Vec::new();
         let resp = read_response(&mut tls, &mut buf).await.expect("served");
-        assert_eq!(resp.body_str(), "hello");
+        assert_eq!(resp.text().as_str(), "hello");
     }
     // Both stallers are still open: nothing was cut to serve the others.
     let mut byte = [0u8; 1];
@@ -238,7 +241,11 @@ async fn a_stalled_handshake_is_closed_by_the_handshake_timeout() {
         .unwrap();
     let mut buf = Vec::new();
     assert_eq!(
-        read_response(&mut tls, &mut buf).await.unwrap().body_str(),
+        read_response(&mut tls, &mut buf)
+            .await
+            .unwrap()
+            .text()
+            .as_str(),
         "hello"
     );
 }
@@ -319,7 +326,11 @@ async fn garbage_on_the_tls_port_closes_cleanly() {
         .unwrap();
     let mut buf = Vec::new();
     assert_eq!(
-        read_response(&mut tls, &mut buf).await.unwrap().body_str(),
+        read_response(&mut tls, &mut buf)
+            .await
+            .unwrap()
+            .text()
+            .as_str(),
         "hello"
     );
     assert_eq!(srv.server.open_connections(), 1);
@@ -363,7 +374,11 @@ async fn shutdown_closes_idle_tls_connections() {
         .unwrap();
     let mut buf = Vec::new();
     assert_eq!(
-        read_response(&mut tls, &mut buf).await.unwrap().body_str(),
+        read_response(&mut tls, &mut buf)
+            .await
+            .unwrap()
+            .text()
+            .as_str(),
         "hello"
     );
     // One connection mid-handshake too: shutdown does not wait for it.

@@ -129,7 +129,7 @@ async fn info(addr: SocketAddr, connector: &tokio_rustls::TlsConnector, name: &s
         .unwrap();
     let mut buf = Vec::new();
     let resp = read_response(&mut tls, &mut buf).await.expect("a response");
-    resp.body_str().to_owned()
+    resp.text()
 }
 
 #[tokio::test]

@@ -140,7 +140,7 @@ pub const BOUND: Duration = Duration::from_secs(5);
 pub async fn read_response<S: AsyncRead + Unpin>(s: &mut S, buf: &mut Vec<u8>) -> Option<Response> {
     let deadline = tokio::time::Instant::now() + BOUND;
     loop {
-        if let Some((resp, used)) = Response::parse(buf) {
+        if let Some((resp, used)) = Response::parse(buf, false) {
             buf.drain(..used);
             return Some(resp);
         }
