@@ -533,7 +533,6 @@ impl Client {
     }
     // ANCHOR_END: attempts
 
-    // ANCHOR: round_trip
     /// One request on one connection, up to its response head: pooled if possible (the pool
     /// key holds the scheme: a TLS connection is only reused for https, a plain one for http),
     /// sent once more on another connection when a pooled one proves dead before answering
@@ -591,6 +590,7 @@ impl Client {
                 Ok(()) => conn.read_head(*method == Method::HEAD, self.limits()).await,
                 Err(f) => Err(f),
             };
+            // ANCHOR: round_trip
             match result {
                 Ok(head) => {
                     // Go decodes only a body that exists (not HEAD, 204, 304, length 0).
@@ -619,9 +619,9 @@ impl Client {
                 }
                 Err(f) => return Err(f.kind),
             }
+            // ANCHOR_END: round_trip
         }
     }
-    // ANCHOR_END: round_trip
 }
 
 /// gohttp's `fmtLog` prefix, `<trace id> [HttpClient] `, when a trace id is set — the `-` in

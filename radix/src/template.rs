@@ -118,6 +118,8 @@ fn go_html_formatter(
     Ok(())
 }
 
+// ANCHOR_END: go_escape
+
 /// Go's `htmlEscaper` for text: `"`, `&`, `'`, `+`, `<`, `>` and NUL.
 pub(crate) fn go_html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -135,7 +137,6 @@ pub(crate) fn go_html_escape(s: &str) -> String {
     }
     out
 }
-// ANCHOR_END: go_escape
 
 #[cfg(test)]
 mod tests {

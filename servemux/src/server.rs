@@ -269,12 +269,13 @@ impl Server {
             };
             drop(tls);
             if let Some(stream) = session {
+                let serve = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone());
                 tokio::select! {
                     biased;
                     () = signal.cut() => {
                         tracing::debug!(%remote, "connection cut at the shutdown deadline");
                     }
-                    () = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone()) => {}
+                    () = serve => {}
                 }
             }
             Self::conn_ended(&shared, registered, remote);

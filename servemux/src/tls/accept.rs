@@ -65,7 +65,8 @@ pub(crate) async fn accept(
     match tokio::time::timeout_at(deadline, acceptor.accept(stream)).await {
         Ok(Ok(session)) => {
             let info = TlsInfo::from_connection(session.get_ref().1);
-            tracing::debug!(%remote, version = ?info.version(), sni = info.server_name(), "TLS handshake done");
+            let (version, sni) = (info.version(), info.server_name());
+            tracing::debug!(%remote, ?version, sni, "TLS handshake done");
             Some(ConnStream::tls(session, info))
         }
         Ok(Err(e)) => {
