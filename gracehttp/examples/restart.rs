@@ -136,7 +136,6 @@ fn misbehave_if_asked() {
     }
 }
 
-// ANCHOR: main
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
@@ -151,6 +150,7 @@ async fn main() {
     });
     misbehave_if_asked();
 
+    // ANCHOR: main
     // Inherited from the parent after a restart, bound otherwise.
     let listeners = gracehttp::listen(&args.addrs).unwrap_or_else(|e| {
         eprintln!("restart: cannot listen on {:?}: {e}", args.addrs);
@@ -186,5 +186,5 @@ async fn main() {
         std::process::exit(1);
     }
     println!("Server stopped.");
+    // ANCHOR_END: main
 }
-// ANCHOR_END: main

@@ -55,6 +55,9 @@ pub(crate) async fn fixed_path(
     true
 }
 
+// ANCHOR_END: redirects
+
+// ANCHOR: redirect_request
 /// gin's `redirectRequest`: 301 for GET, 307 for anything else (so the client re-sends the body),
 /// to the request's URL with its path replaced by `new_path`.
 async fn redirect_request(w: &mut ResponseWriter, r: &Request, new_path: &str) {
@@ -67,4 +70,4 @@ async fn redirect_request(w: &mut ResponseWriter, r: &Request, new_path: &str) {
     tracing::debug!(from = r.path(), to = %url, code = code.as_u16(), "redirecting request");
     servemux::redirect_relative_to(w, r, new_path, &url, code).await;
 }
-// ANCHOR_END: redirects
+// ANCHOR_END: redirect_request

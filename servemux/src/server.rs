@@ -163,7 +163,6 @@ impl Server {
 
     /// Accepts connections on `listener` until [`shutdown`](Self::shutdown) is called (Go's
     /// `Serve`). Returns `Ok(())` once shutdown has begun; the listener is closed on return.
-    // ANCHOR: serve
     pub async fn serve(&self, listener: TcpListener) -> io::Result<()> {
         let registered = self.shared.conns.add();
         self.accept_loop(listener, None, registered.signal()).await
@@ -177,6 +176,7 @@ impl Server {
             .await
     }
 
+    // ANCHOR: serve
     async fn accept_loop(
         &self,
         listener: TcpListener,
