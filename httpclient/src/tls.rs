@@ -193,7 +193,9 @@ fn classify(e: io::Error, host: &str) -> ErrorKind {
         _ => ErrorKind::Io(e),
     }
 }
+// ANCHOR_END: classify
 
+// ANCHOR: from_rustls
 fn from_rustls(err: &rustls::Error, host: &str) -> TlsError {
     match err {
         rustls::Error::InvalidCertificate(cert) => match cert {
@@ -224,7 +226,7 @@ fn from_rustls(err: &rustls::Error, host: &str) -> TlsError {
         _ => TlsError::Handshake(err.to_string()),
     }
 }
-// ANCHOR_END: classify
+// ANCHOR_END: from_rustls
 
 /// webpki lists the certificate's names in `Debug` form (`DnsName("example.com")`,
 /// `IpAddress(10.0.0.1)`); a person wants the name itself.
