@@ -155,3 +155,43 @@ async fn the_seed_s_curl_session_over_https() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The workspace's own client against the workspace's own server: `httpclient` trusting the test
+/// authority (a caller-given root) calls the demo over HTTPS three times on one pooled
+/// connection, and refuses the same server when it trusts only the web PKI roots.
+#[tokio::test]
+async fn our_client_calls_our_server_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_certificates(dir.path());
+    let demo = start(dir.path());
+    let url = format!("https://localhost:{}/demo/args/123", demo.addr.port());
+
+    let client = httpclient::Client::builder()
+        .add_root_certificate(ca)
+        .expect("a valid root")
+        .build();
+    for _ in 0..3 {
+        let resp = client.get(&url).send().await.expect("an HTTPS answer");
+        assert_eq!(resp.status().as_u16(), 200);
+        assert!(resp.text().starts_with("Hi, Client! Your data is: 123"));
+    }
+    assert_eq!(
+        client.idle_connections(),
+        1,
+        "one pooled TLS connection served all three"
+    );
+
+    let untrusting = httpclient::Client::new();
+    let err = untrusting
+        .get(&url)
+        .send()
+        .await
+        .expect_err("the test authority is not a web PKI root");
+    assert!(
+        matches!(
+            err.kind(),
+            httpclient::ErrorKind::Tls(httpclient::TlsError::UnknownIssuer)
+        ),
+        "{err}"
+    );
+}
