@@ -86,6 +86,10 @@ static SEEN: Mutex<Seen> = Mutex::new(Seen {
 /// How many handlers of the chain ran, middleware included.
 static RAN: Mutex<usize> = Mutex::new(0);
 
+/// `SEEN` and `RAN` are shared by the tests of this file, which the harness runs on parallel
+/// threads: each test that reads them holds this for its whole run.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 fn record(c: &Context<'_>) {
     let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
     seen.len = 0;
@@ -147,6 +151,7 @@ fn serve(e: &Engine, rec: &mut Recorder, path: &str) -> (usize, usize) {
 
 #[test]
 fn dispatch_of_a_matched_route_allocates_nothing() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let e = engine(&[
         "/",
         "/users",
@@ -195,6 +200,7 @@ fn dispatch_of_a_matched_route_allocates_nothing() {
 
 #[test]
 fn a_fifth_parameter_moves_the_ranges_to_the_heap_once() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let e = engine(&["/spill/:a/:b/:c/:d/:e"]);
     let mut w = Recorder::new();
     serve(&e, &mut w, "/spill/1/2/3/4/5");
