@@ -2,7 +2,7 @@
 //!
 //! - "One request, every layer" shows what `examples/request_tour.rs` prints (one request's
 //!   tracing events, layer by layer, and a restart), from the committed copy
-//!   `book/src/transcripts/request_tour.txt` (see `common/book_file.rs` for its header line);
+//!   `book/src/transcripts/request_tour.txt` (see `testkit::book` for its header line);
 //!   the test runs the example binary, as a reader does;
 //! - "Controllers and actions" shows the demo's route table (`demo::app::route_table`, which
 //!   `examples/routes.rs` prints), from
@@ -17,7 +17,7 @@
 use demo::{chart, report};
 
 mod common;
-use common::book_file;
+use testkit::book;
 use testkit::cargo::run_example;
 
 /// The command that regenerates every file this test checks.
@@ -54,7 +54,7 @@ fn demo_route_table_in_the_book_is_current() {
 
 #[test]
 fn request_tour_in_the_book_is_current() {
-    book_file::check("request_tour.txt", &request_tour_for_book(), REGENERATE);
+    book::check("request_tour.txt", &request_tour_for_book(), REGENERATE);
 }
 
 /// The tour is a real exchange: the seed's greeting inside the demo frame, each layer spoke, in

@@ -1,7 +1,7 @@
 //! The demo's sessions as the book shows them, produced by our programs: the real `server`
 //! binary on a free port, the real `client` binary against it, the seed's curl requests, two
 //! restarts on `SIGUSR2` and a stop on `SIGTERM`. Each stream is written to a file under
-//! `book/src/transcripts/` (with a dated header line, see `common/book_file.rs`) and checked
+//! `book/src/transcripts/` (with a dated header line, see `testkit::book`) and checked
 //! against what the programs print today:
 //!
 //! - `demo_client.txt`: the client binary's stdout (the seed's `go test` session rebuilt);
@@ -23,11 +23,11 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::book_file;
 use common::*;
 use httpclient::Client;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
+use testkit::book;
 
 const REGENERATE: &str = "UPDATE_BOOK=1 cargo test -p demo --test book_transcripts";
 
@@ -107,11 +107,11 @@ async fn the_demo_sessions_in_the_book_are_current() {
         .expect("run the client");
     assert!(out.status.success(), "client failed: {out:?}");
     let client = mask_client(&demo.mask_port(&String::from_utf8(out.stdout).unwrap()));
-    book_file::check("demo_client.txt", &client, REGENERATE);
+    book::check("demo_client.txt", &client, REGENERATE);
 
     // What the server printed on stdout for it: one greeting or body, then `destruct`, per request.
     let lines = wait_lines(&demo.stdout, SERVER_STDOUT.lines().count(), "server stdout");
-    book_file::check(
+    book::check(
         "demo_server_stdout.txt",
         &(lines.join("\n") + "\n"),
         REGENERATE,
@@ -147,7 +147,7 @@ async fn the_demo_sessions_in_the_book_are_current() {
             .unwrap_or_default();
         curl.push_str(&format!("-> {}{location}\n{}", resp.status(), resp.text()));
     }
-    book_file::check("demo_curl.txt", &demo.mask_port(&curl), REGENERATE);
+    book::check("demo_curl.txt", &demo.mask_port(&curl), REGENERATE);
 
     // SIGTERM: the last process shuts down and says so.
     kill(Pid::from_raw(third as i32), Signal::SIGTERM).unwrap();
@@ -157,7 +157,7 @@ async fn the_demo_sessions_in_the_book_are_current() {
     );
     wait_gone(third);
     let stderr = demo.stderr.lock().unwrap().join("\n") + "\n";
-    book_file::check(
+    book::check(
         "demo_server_stderr.txt",
         &mask_restart_lines(&stderr),
         REGENERATE,

@@ -12,12 +12,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use common::http::{self, read_head, read_response};
 use common::{Server, WAIT};
 use nix::sys::signal::Signal;
+use testkit::book::check;
 
 const REGENERATE: &str = "UPDATE_BOOK=1 cargo test -p gracehttp --test book_session";
 
@@ -164,57 +162,4 @@ fn the_restart_session_in_the_book_is_current() {
         &mask(&s.text, port, &[old, new]),
         REGENERATE,
     );
-}
-
-/// Writes (`UPDATE_BOOK=1`) or checks `book/src/transcripts/NAME`: a header line
-/// (`# generated DATE at commit HASH on MACHINE by: COMMAND`, the shape `demo`'s generated files
-/// have), then `now`.
-fn check(name: &str, now: &str, command: &str) {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../book/src/transcripts"
-    ))
-    .join(name);
-    if std::env::var_os("UPDATE_BOOK").is_some() {
-        std::fs::write(&path, format!("{}\n{now}", header(command)))
-            .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-    }
-    let committed =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let (first, body) = committed.split_once('\n').unwrap_or((&committed, ""));
-    assert!(
-        first.starts_with("# generated ") && first.ends_with(&format!(" by: {command}")),
-        "{name}: the first line must be a header naming `{command}`, is {first:?}"
-    );
-    assert!(
-        body == now,
-        "{name} is stale; regenerate it with `{command}`\n--- printed now ---\n{now}"
-    );
-}
-
-fn header(command: &str) -> String {
-    let run = |cmd: &str, args: &[&str]| {
-        Command::new(cmd)
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_else(|| "unknown".into())
-    };
-    let date = run("date", &["-u", "+%a, %d %b %Y %H:%M:%S GMT"]);
-    let mut commit = run("git", &["rev-parse", "--short", "HEAD"]);
-    if !run("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty() {
-        commit.push('+');
-    }
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            let line = info.lines().find(|l| l.starts_with("model name"))?;
-            Some(line.split_once(':')?.1.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    format!("# generated {date} at commit {commit} on {model}, {cores} cores by: {command}")
 }

@@ -3,8 +3,6 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-pub mod book_file;
-
 use std::io::{BufRead, BufReader, Read};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

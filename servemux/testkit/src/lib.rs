@@ -10,6 +10,8 @@
 //!   mode, start it (or our example) on a route table and wait for its address;
 //! - [`rng`]     — the seeded generator the differentials draw tables and requests from;
 //! - [`cargo`]   — an example binary of the calling crate, built on demand;
+//! - [`book`]    — the book's generated transcripts: written with a dated header under
+//!   `UPDATE_BOOK=1`, otherwise checked against what the program prints today;
 //! - [`routes`]  — the route sets of the router comparison (julienschmidt's `static` and
 //!   `github`, and generated ones).
 //!
@@ -22,6 +24,7 @@
 //! ```
 
 pub mod alloc;
+pub mod book;
 pub mod cargo;
 pub mod go;
 pub mod http;

@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::SystemTime;
 
-/// Where the book's generated files live.
+/// Where the book's generated files live (the workspace's `book/`, two folders above this crate).
 pub fn transcripts_dir() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../book/src/transcripts"
+        "/../../book/src/transcripts"
     ))
 }
 
@@ -49,7 +49,7 @@ pub fn header(command: &str) -> String {
     )
 }
 
-/// The commit the working tree was at (`+` when it had uncommitted changes).
+/// The commit the workspace's working tree was at (`+` when it had uncommitted changes).
 fn commit() -> String {
     let git = |args: &[&str]| {
         Command::new("git")
