@@ -32,7 +32,7 @@ use tokio::time::Instant;
 use crate::body::ConnIo;
 use crate::conn_registry::{ConnSignal, Phase};
 use crate::expect::ContinueGate;
-use crate::head::Spare;
+use crate::head::Scratch;
 use crate::panic::panic_message;
 use crate::read::{read_request, Refusal};
 use crate::server::{ConnState, Shared};
@@ -77,7 +77,8 @@ pub(crate) async fn serve_conn(
         rd,
         buf: BytesMut::with_capacity(READ_BUFFER),
     };
-    let mut spare = Spare::default();
+    let mut scratch = Scratch::default();
+    let mut req = Request::for_connection(remote);
     let mut first = true;
     // Both waits come from the connection's signal (see `signal`): no lock shared with other
     // connections, and no tokio timer armed while the connection sits between requests.
@@ -124,8 +125,8 @@ pub(crate) async fn serve_conn(
 
         // ANCHOR: step2
         // 2. Read the request: its head now, its body as the handler asks for it.
-        let mut req = match read_request(io, &mut w, cfg, &mut spare, remote, &gate).await {
-            Ok(req) => req,
+        match read_request(io, &mut w, cfg, &mut scratch, &mut req, &gate).await {
+            Ok(()) => {}
             Err(Refusal {
                 io,
                 answer: Some(e),
@@ -135,7 +136,7 @@ pub(crate) async fn serve_conn(
                 return Box::pin(close_and_linger(w, io)).await;
             }
             Err(Refusal { answer: None, .. }) => return,
-        };
+        }
         // ANCHOR_END: step2
 
         // ANCHOR: step3
@@ -173,11 +174,10 @@ pub(crate) async fn serve_conn(
         // 4. Take the read side back; close, or loop for the next request (its bytes may
         // already be in the buffer).
         let unread = req.wire_body_mut().left_unread();
-        let Some(back) = req.wire_body_mut().take_io() else {
+        let Some(back) = req.end() else {
             return;
         };
         io = back;
-        req.recycle_into(&mut spare);
         if close && unread {
             return Box::pin(close_and_linger(w, io)).await;
         } else if close {

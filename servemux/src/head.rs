@@ -1,4 +1,4 @@
-//! Turning the bytes of a request head into a validated [`ParsedHead`].
+//! Turning the bytes of a request head into a validated target, header map and [`HeadFacts`].
 //!
 //! `httparse` splits the request line and the header lines; this module decides what they mean and
 //! refuses what is ambiguous. Most request-smuggling attacks live in the gap between two servers that
@@ -28,19 +28,25 @@ use crate::Config;
 /// client uses for responses too. A request never has `UntilClose`.
 pub use wire::Framing as BodyFraming;
 
-/// A request head that passed every check, with the facts the connection needs.
+/// What a request head that passed every check tells the connection, besides its target and
+/// fields (those are written straight into the request that will carry them).
 #[derive(Debug)]
-pub(crate) struct ParsedHead {
+pub(crate) struct HeadFacts {
     pub method: Method,
-    /// The request-target exactly as sent (origin, absolute, authority or asterisk form).
-    pub target: String,
     pub version: Version,
-    pub headers: HeaderMap,
     pub framing: BodyFraming,
     /// Whether the client wants the connection kept open after this exchange.
     pub keep_alive: bool,
     /// `Expect: 100-continue` was sent.
     pub expect_continue: bool,
+}
+
+/// Where a complete head's target and header fields go: the connection's request, whose string
+/// and map keep their allocations from one request to the next (hyper recycles its header map
+/// the same way). The map is empty when parsing starts: a finished request's map is cleared.
+pub(crate) struct HeadFields<'a> {
+    pub target: &'a mut String,
+    pub headers: &'a mut HeaderMap,
 }
 
 /// Why a request head was refused, and with which status.
@@ -72,17 +78,10 @@ impl std::error::Error for HeadError {}
 /// Header slots kept on the stack; heads with more header lines use a heap array.
 const STACK_HEADERS: usize = 100;
 
-/// The allocations of a finished request, handed to the next one on the same connection.
-///
-/// A request's header map and strings are the same size from one request to the next, so a
-/// connection keeps them instead of freeing and allocating them again (hyper recycles its header
-/// map the same way). Each is cleared before it is reused.
+/// The parser's scratch space, kept by a connection from one head to the next: where each header
+/// line lies in the head being parsed.
 #[derive(Debug, Default)]
-pub(crate) struct Spare {
-    /// Always empty: a finished request's map is cleared when it is recycled.
-    pub headers: HeaderMap,
-    pub target: String,
-    pub host: String,
+pub(crate) struct Scratch {
     lines: Vec<HeaderLine>,
 }
 
@@ -101,6 +100,17 @@ struct RequestLine {
     len: usize,
 }
 
+/// A parsed head with its own target and map: what the tests look at.
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct ParsedHead {
+    pub method: Method,
+    pub target: String,
+    pub headers: HeaderMap,
+    pub framing: BodyFraming,
+    pub keep_alive: bool,
+}
+
 /// Parses a request head from the start of `buf`: the tests' entry point.
 ///
 /// Returns `Ok(None)` when more bytes are needed, `Ok(Some((head, len)))` with the length of the head
@@ -110,29 +120,50 @@ pub(crate) fn parse_head(
     buf: &[u8],
     config: &Config,
 ) -> Result<Option<(ParsedHead, usize)>, HeadError> {
-    parse_head_reusing(&mut BytesMut::from(buf), config, &mut Spare::default())
+    let (mut target, mut headers) = (String::new(), HeaderMap::new());
+    let fields = HeadFields {
+        target: &mut target,
+        headers: &mut headers,
+    };
+    let parsed = parse_head_into(
+        &mut BytesMut::from(buf),
+        config,
+        &mut Scratch::default(),
+        fields,
+    )?;
+    Ok(parsed.map(|(facts, len)| {
+        let head = ParsedHead {
+            method: facts.method,
+            target,
+            headers,
+            framing: facts.framing,
+            keep_alive: facts.keep_alive,
+        };
+        (head, len)
+    }))
 }
 
 /// The head parser as the connection runs it: a complete head is split off the front of `buf`, the
-/// header values are slices of it rather than copies, and the map and target string are the
-/// spares of an earlier request. `buf` and `spare` are left alone until the head is complete.
-pub(crate) fn parse_head_reusing(
+/// header values are slices of it rather than copies, and the target and fields are written into
+/// `fields`. `buf` and `fields` are left alone until the head is complete.
+pub(crate) fn parse_head_into(
     buf: &mut BytesMut,
     config: &Config,
-    spare: &mut Spare,
-) -> Result<Option<(ParsedHead, usize)>, HeadError> {
+    scratch: &mut Scratch,
+    fields: HeadFields<'_>,
+) -> Result<Option<(HeadFacts, usize)>, HeadError> {
     // ANCHOR: zero_copy
-    let Some(line) = split_lines(buf, config, spare)? else {
+    let Some(line) = split_lines(buf, config, scratch, fields.target)? else {
         return Ok(None);
     };
     // From here the head's bytes are shared: each header value points into them, and they are
     // freed when the last value is dropped (the connection clears the map after each request).
     let bytes = buf.split_to(line.len).freeze();
-    let mut headers = std::mem::take(&mut spare.headers);
-    debug_assert!(headers.is_empty(), "spare maps are cleared when recycled");
-    headers.reserve(spare.lines.len());
+    let headers = fields.headers;
+    debug_assert!(headers.is_empty(), "a finished request's map is cleared");
+    headers.reserve(scratch.lines.len());
     let mut facts = HeaderFacts::default();
-    for at in &spare.lines {
+    for at in &scratch.lines {
         let name = HeaderName::from_bytes(&bytes[at.name.0..at.name.1])
             .map_err(|_| HeadError::bad("invalid header name"))?;
         let value = HeaderValue::from_maybe_shared(bytes.slice(at.value.0..at.value.1))
@@ -147,11 +178,9 @@ pub(crate) fn parse_head_reusing(
     let expect_continue = facts.expect_continue()?;
     let keep_alive = facts.keep_alive(line.version);
 
-    let head = ParsedHead {
+    let head = HeadFacts {
         method: line.method,
-        target: std::mem::take(&mut spare.target),
         version: line.version,
-        headers,
         framing,
         keep_alive,
         expect_continue,
@@ -160,12 +189,13 @@ pub(crate) fn parse_head_reusing(
 }
 
 /// Runs httparse over `buf`. When the head is complete, checks the request line and its limits,
-/// copies the target into `spare.target` and records where each header line lies in
-/// `spare.lines` (positions, not slices, so that `buf` can be split afterwards).
+/// copies the target into `target` and records where each header line lies in `scratch`
+/// (positions, not slices, so that `buf` can be split afterwards).
 fn split_lines(
     buf: &[u8],
     config: &Config,
-    spare: &mut Spare,
+    scratch: &mut Scratch,
+    target_out: &mut String,
 ) -> Result<Option<RequestLine>, HeadError> {
     // Uninitialised slots: httparse writes only the ones it fills, so a request with three
     // headers does not pay for clearing a hundred (3.2 KB) first.
@@ -216,11 +246,11 @@ fn split_lines(
     } else {
         Version::HTTP_10
     };
-    spare.target.clear();
-    spare.target.push_str(target);
-    spare.lines.clear();
+    target_out.clear();
+    target_out.push_str(target);
+    scratch.lines.clear();
     for h in req.headers.iter() {
-        spare.lines.push(HeaderLine {
+        scratch.lines.push(HeaderLine {
             name: position_in(buf, h.name.as_bytes()),
             value: position_in(buf, h.value),
         });
@@ -431,16 +461,25 @@ mod tests {
     fn values_are_slices_of_the_head_and_the_rest_stays_in_the_buffer() {
         let wire = b"GET /a HTTP/1.1\r\nHost: h\r\nX-Empty:\r\nX-Long: one two\r\n\r\nNEXT";
         let mut buf = BytesMut::from(&wire[..]);
-        let mut spare = Spare::default();
-        let (head, len) = parse_head_reusing(&mut buf, &Config::default(), &mut spare)
-            .unwrap()
-            .unwrap();
+        let (mut target, mut headers) = (String::new(), HeaderMap::new());
+        let fields = HeadFields {
+            target: &mut target,
+            headers: &mut headers,
+        };
+        let (_, len) = parse_head_into(
+            &mut buf,
+            &Config::default(),
+            &mut Scratch::default(),
+            fields,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(len, wire.len() - 4);
         assert_eq!(&buf[..], b"NEXT");
-        assert_eq!(head.target, "/a");
-        assert_eq!(head.headers["x-empty"], "");
-        assert_eq!(head.headers["x-long"], "one two");
-        assert_eq!(head.headers["host"], "h");
+        assert_eq!(target, "/a");
+        assert_eq!(headers["x-empty"], "");
+        assert_eq!(headers["x-long"], "one two");
+        assert_eq!(headers["host"], "h");
     }
 
     #[test]
@@ -469,14 +508,24 @@ mod tests {
     }
 
     #[test]
-    fn an_incomplete_head_leaves_buffer_and_spares_alone() {
+    fn an_incomplete_head_leaves_buffer_and_fields_alone() {
         let mut buf = BytesMut::from(&b"GET /a HTTP/1.1\r\nHost: h\r\n"[..]);
-        let mut spare = Spare::default();
-        spare.target.push_str("kept");
-        let parsed = parse_head_reusing(&mut buf, &Config::default(), &mut spare).unwrap();
+        let (mut target, mut headers) = ("kept".to_owned(), HeaderMap::new());
+        let fields = HeadFields {
+            target: &mut target,
+            headers: &mut headers,
+        };
+        let parsed = parse_head_into(
+            &mut buf,
+            &Config::default(),
+            &mut Scratch::default(),
+            fields,
+        )
+        .unwrap();
         assert!(parsed.is_none());
         assert_eq!(buf.len(), 26);
-        assert_eq!(spare.target, "kept");
+        assert_eq!(target, "kept");
+        assert!(headers.is_empty());
     }
 }
 

@@ -5,7 +5,6 @@
 //! head, with the body's deadline and the `100 Continue` the head asked for. Nothing of the body
 //! is read here: the handler reads it.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use http::{Method, Version};
@@ -13,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::body::{Body, ConnIo};
 use crate::expect::ContinueGate;
-use crate::head::{parse_head_reusing, BodyFraming, HeadError, Spare};
+use crate::head::{parse_head_into, BodyFraming, HeadError, Scratch};
 use crate::response::Exchange;
 use crate::{Config, Request, ResponseWriter};
 
@@ -25,7 +24,8 @@ pub(crate) struct Refusal {
     pub answer: Option<HeadError>,
 }
 
-/// Reads the next request from `io`, whose buffer already holds at least its first byte.
+/// Reads the next request from `io`, whose buffer already holds at least its first byte, into
+/// `req`, the connection's one request value (filled in place, never moved).
 ///
 /// Any finished response still in `w` goes out before this waits on the socket: for the rest of
 /// a head, or for a body the client may send only once it has read that response.
@@ -33,15 +33,16 @@ pub(crate) async fn read_request(
     mut io: ConnIo,
     w: &mut ResponseWriter,
     cfg: &Config,
-    spare: &mut Spare,
-    remote: SocketAddr,
+    scratch: &mut Scratch,
+    req: &mut Request,
     gate: &Arc<ContinueGate>,
-) -> Result<Request, Refusal> {
+) -> Result<(), Refusal> {
+    let remote = req.remote_addr();
     // The head's clock starts the first time it is found incomplete: a head that came whole in
     // one read (nearly every request) needs no deadline, and reading the clock is not free.
     let mut deadline = None;
     let head = loop {
-        match parse_head_reusing(&mut io.buf, cfg, spare) {
+        match parse_head_into(&mut io.buf, cfg, scratch, req.head_fields()) {
             Ok(Some((head, _len))) => break head,
             Ok(None) => {}
             Err(e) => {
@@ -79,17 +80,12 @@ pub(crate) async fn read_request(
     });
     let framing = head.framing;
     let expect = head.expect_continue && head.version == Version::HTTP_11;
-    let host = std::mem::take(&mut spare.host);
-    let mut req = match Request::from_head(head, remote, host) {
-        Ok(req) => req,
-        Err(e) => {
-            return Err(Refusal {
-                io,
-                answer: Some(e),
-            })
-        }
-    };
-    req.set_tls(io.rd.tls_info());
+    if let Err(e) = req.begin(head.method, head.version, io.rd.tls_info()) {
+        return Err(Refusal {
+            io,
+            answer: Some(e),
+        });
+    }
     gate.reset(expect && framing != BodyFraming::Empty);
     let mut deadline = None;
     if framing != BodyFraming::Empty {
@@ -98,7 +94,7 @@ pub(crate) async fn read_request(
         }
         deadline = Some(Instant::now() + cfg.read_body_timeout);
     }
-    req.set_body(Body::from_conn(
+    req.attach_body(Body::from_conn(
         io,
         framing,
         cfg.max_body_bytes as u64,
@@ -106,5 +102,5 @@ pub(crate) async fn read_request(
         (expect && framing != BodyFraming::Empty).then(|| gate.clone()),
         deadline,
     ));
-    Ok(req)
+    Ok(())
 }

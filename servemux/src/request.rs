@@ -11,7 +11,8 @@ use bytes::Bytes;
 use http::{header, HeaderMap, Method, Version};
 
 use crate::body::Body;
-use crate::head::{HeadError, ParsedHead, Spare};
+use crate::body::ConnIo;
+use crate::head::{HeadError, HeadFields};
 use crate::tls::TlsInfo;
 
 /// One HTTP request.
@@ -61,16 +62,12 @@ impl Request {
             header::HOST,
             header::HeaderValue::from_static("example.com"),
         );
-        let remote = SocketAddr::from((Ipv4Addr::LOCALHOST, 1234));
-        Request::build(
-            method,
-            target.to_owned(),
-            Version::HTTP_11,
-            headers,
-            remote,
-            String::new(),
-        )
-        .map_err(|e| RequestError(e.reason))
+        let mut req = Request::for_connection(SocketAddr::from((Ipv4Addr::LOCALHOST, 1234)));
+        req.method = method;
+        req.target = target.to_owned();
+        req.headers = headers;
+        req.read_target().map_err(|e| RequestError(e.reason))?;
+        Ok(req)
     }
 
     /// Replaces the body with bytes in memory (for tests and benches built with [`Request::new`]).
@@ -89,21 +86,79 @@ impl Request {
         self
     }
 
-    /// A request from a parsed head; `host` is a spare string to hold the host in. Its body is
-    /// empty until the connection attaches the stream with [`set_body`](Self::set_body).
-    pub(crate) fn from_head(
-        head: ParsedHead,
-        remote_addr: SocketAddr,
-        host: String,
-    ) -> Result<Request, HeadError> {
-        Request::build(
-            head.method,
-            head.target,
-            head.version,
-            head.headers,
+    /// The request a connection fills in place for each request it reads: one value for the
+    /// connection's whole life, so that a request is never moved (it is some 560 bytes) and its
+    /// target, host and header map keep their allocations from one request to the next.
+    pub(crate) fn for_connection(remote_addr: SocketAddr) -> Request {
+        Request {
+            method: Method::GET,
+            target: String::new(),
+            version: Version::HTTP_11,
+            headers: HeaderMap::new(),
+            path: None,
+            raw_path: (0, 0),
+            raw_query: (0, 0),
+            host: String::new(),
             remote_addr,
-            host,
-        )
+            body: Body::empty(),
+            wire_body: None,
+            route: Default::default(),
+            tls: None,
+        }
+    }
+
+    /// Where the head parser writes the target and the header fields.
+    pub(crate) fn head_fields(&mut self) -> HeadFields<'_> {
+        HeadFields {
+            target: &mut self.target,
+            headers: &mut self.headers,
+        }
+    }
+
+    /// Completes a request whose target and fields the parser wrote: its method, version and
+    /// TLS session, and what the target says (path, query, host).
+    pub(crate) fn begin(
+        &mut self,
+        method: Method,
+        version: Version,
+        tls: Option<&Arc<TlsInfo>>,
+    ) -> Result<(), HeadError> {
+        self.method = method;
+        self.version = version;
+        self.tls = tls.cloned();
+        self.read_target()
+    }
+
+    /// Attaches the body stream over the connection.
+    pub(crate) fn attach_body(&mut self, body: Body) {
+        self.body = body;
+    }
+
+    /// Ends a request: gives back the connection's read side (`None` if a handler took the
+    /// connection's body away) and clears what must not reach the next request. The map is
+    /// cleared now: its values share the connection's read buffer, which can then be reused in
+    /// place instead of being reallocated.
+    pub(crate) fn end(&mut self) -> Option<ConnIo> {
+        let io = self.wire_body_mut().take_io();
+        self.headers.clear();
+        self.body = Body::empty();
+        self.wire_body = None;
+        self.route = Default::default();
+        io
+    }
+
+    /// Splits the target into path, query and authority, and finds the host.
+    fn read_target(&mut self) -> Result<(), HeadError> {
+        let parts = split_target(&self.target, &self.method)?;
+        self.path = decode_path(&self.target[parts.path.0..parts.path.1])?;
+        self.raw_path = parts.path;
+        self.raw_query = parts.query;
+        self.host.clear();
+        self.host.push_str(match parts.authority {
+            Some((a, b)) => &self.target[a..b],
+            None => host_header(&self.headers),
+        });
+        Ok(())
     }
 
     /// Replaces the body (Go's `r.Body = ...`), e.g. with bytes a middleware has already read.
@@ -123,54 +178,6 @@ impl Request {
         self.wire_body.as_deref_mut().unwrap_or(&mut self.body)
     }
 
-    /// Gives back the request's header map and strings for the next request on the connection,
-    /// into `spare`. The map is cleared now: its values share the connection's read buffer, which
-    /// can then be reused in place instead of being reallocated.
-    pub(crate) fn recycle_into(self, spare: &mut Spare) {
-        let Request {
-            mut headers,
-            target,
-            host,
-            ..
-        } = self;
-        headers.clear();
-        spare.headers = headers;
-        spare.target = target;
-        spare.host = host;
-    }
-
-    fn build(
-        method: Method,
-        target: String,
-        version: Version,
-        headers: HeaderMap,
-        remote_addr: SocketAddr,
-        mut host: String,
-    ) -> Result<Request, HeadError> {
-        let parts = split_target(&target, &method)?;
-        let path = decode_path(&target[parts.path.0..parts.path.1])?;
-        host.clear();
-        host.push_str(match parts.authority {
-            Some((a, b)) => &target[a..b],
-            None => host_header(&headers),
-        });
-        Ok(Request {
-            method,
-            version,
-            headers,
-            path,
-            raw_path: parts.path,
-            raw_query: parts.query,
-            host,
-            remote_addr,
-            body: Body::empty(),
-            wire_body: None,
-            target,
-            route: Default::default(),
-            tls: None,
-        })
-    }
-
     /// The TLS session the request came over (Go's `r.TLS`): `None` for plain HTTP, so
     /// `req.tls().is_some()` is Go's `r.TLS != nil`.
     pub fn tls(&self) -> Option<&TlsInfo> {
@@ -181,10 +188,6 @@ impl Request {
     pub fn with_tls(mut self, info: TlsInfo) -> Request {
         self.tls = Some(Arc::new(info));
         self
-    }
-
-    pub(crate) fn set_tls(&mut self, info: Option<&Arc<TlsInfo>>) {
-        self.tls = info.cloned();
     }
 
     /// The request method.

@@ -140,6 +140,55 @@ async fn pipelined_requests_are_answered_in_order() {
     }
 }
 
+/// The connection fills one request value in place for every request it reads: nothing a request
+/// carried or a handler set (headers, a path value, a replaced body, a decoded path, an
+/// absolute-form host) may reach the next request on the connection.
+#[tokio::test]
+async fn nothing_of_a_request_reaches_the_next_one_on_the_connection() {
+    let handler = handler_fn(|w, r| {
+        Box::pin(async move {
+            let body = r.body_mut().read_to_end(1024).await.unwrap();
+            let seen = format!(
+                "path={} raw={} q={} host={} x-a={:?} k={:?} body={:?}",
+                r.path(),
+                r.raw_path(),
+                r.raw_query(),
+                r.host(),
+                r.headers()
+                    .get("x-a")
+                    .map(|v| v.to_str().unwrap().to_owned()),
+                r.path_value("k"),
+                String::from_utf8_lossy(&body),
+            );
+            // What a middleware might leave behind: a path value and a replaced body.
+            r.set_path_value("k", "set by the first handler");
+            r.set_body(servemux::Body::from_bytes("replaced"));
+            r.headers_mut().insert("x-left", "behind".parse().unwrap());
+            w.write(seen.as_bytes()).await.unwrap();
+        })
+    });
+    let srv = start(handler, Config::default()).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(
+        b"POST http://first.example/a%20b?x=1 HTTP/1.1\r\nHost: t\r\nX-A: one\r\n\
+          Content-Length: 3\r\n\r\nabc\
+          GET /second HTTP/1.1\r\nHost: t2\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut buf = Vec::new();
+    let first = read_response(&mut s, &mut buf).await.unwrap();
+    assert_eq!(
+        first.text(),
+        "path=/a b raw=/a%20b q=x=1 host=first.example x-a=Some(\"one\") k=None body=\"abc\""
+    );
+    let second = read_response(&mut s, &mut buf).await.unwrap();
+    assert_eq!(
+        second.text(),
+        "path=/second raw=/second q= host=t2 x-a=None k=None body=\"\""
+    );
+}
+
 #[tokio::test]
 async fn chunked_request_body_is_decoded() {
     let srv = start(echo(), Config::default()).await;
