@@ -295,12 +295,11 @@ impl Drop for Registered {
 }
 
 // ANCHOR: sweep_interval
-/// How often the sweeper looks for expired idle deadlines: a twentieth of the shortest idle
-/// wait, between 5 ms and 250 ms. An idle connection is closed at most that long after its
-/// deadline.
-pub(crate) fn sweep_interval(read_header_timeout: Duration, idle_timeout: Duration) -> Duration {
-    (read_header_timeout.min(idle_timeout) / 20)
-        .clamp(Duration::from_millis(5), Duration::from_millis(250))
+/// How often the sweeper looks for expired deadlines: a twentieth of the shortest wait it
+/// watches (the first head, the idle wait between requests, a TLS handshake), between 5 ms and
+/// 250 ms. A connection is closed at most that long after its deadline.
+pub(crate) fn sweep_interval(shortest_wait: Duration) -> Duration {
+    (shortest_wait / 20).clamp(Duration::from_millis(5), Duration::from_millis(250))
 }
 // ANCHOR_END: sweep_interval
 
@@ -418,11 +417,11 @@ mod tests {
     }
 
     #[test]
-    fn the_sweep_interval_follows_the_shortest_idle_wait() {
+    fn the_sweep_interval_follows_the_shortest_wait() {
         let ms = Duration::from_millis;
-        assert_eq!(sweep_interval(ms(200), ms(800)), ms(10));
-        assert_eq!(sweep_interval(ms(10_000), ms(60_000)), ms(250));
-        assert_eq!(sweep_interval(ms(20), ms(20)), ms(5));
+        assert_eq!(sweep_interval(ms(200)), ms(10));
+        assert_eq!(sweep_interval(ms(10_000)), ms(250));
+        assert_eq!(sweep_interval(ms(20)), ms(5));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 use crate::conn_registry::{sweep_interval, ConnRegistry, ConnSignal, Phase};
 use crate::stream::ConnStream;
@@ -136,7 +137,12 @@ impl Server {
     }
 
     fn build(handler: Arc<dyn Handler>, config: Config, hook: Option<ConnStateHook>) -> Server {
-        let sweep = sweep_interval(config.read_header_timeout, config.idle_timeout);
+        let sweep = sweep_interval(
+            config
+                .read_header_timeout
+                .min(config.idle_timeout)
+                .min(config.tls_handshake_timeout),
+        );
         Server {
             shared: Arc::new(Shared {
                 handler,
@@ -261,12 +267,20 @@ impl Server {
         let registered = shared.conns.add();
         tokio::spawn(async move {
             let signal = registered.signal();
-            let timeout = shared.config.tls_handshake_timeout;
+            // The handshake's deadline is watched by the sweeper, as an idle wait is: a tokio
+            // timer here would be armed, and the runtime's driver woken, for every connection.
+            let deadline = Instant::now() + shared.config.tls_handshake_timeout;
+            signal.idle_until(deadline);
             let session = tokio::select! {
                 biased;
                 () = signal.reached(Phase::Draining) => None,
-                session = crate::tls::accept(stream, &tls, timeout, remote) => session,
+                () = signal.idle_expired() => {
+                    tracing::debug!(%remote, "closing: TLS handshake not completed in time");
+                    None
+                }
+                session = crate::tls::accept(stream, &tls, deadline, remote) => session,
             };
+            signal.not_idle();
             drop(tls);
             if let Some(stream) = session {
                 let serve = crate::conn::serve_conn(stream, remote, shared.clone(), signal.clone());

@@ -38,43 +38,36 @@ const RECORD_ALERT: u8 = 21;
 /// (so the kernel does not answer its unread bytes with a reset that would destroy ours).
 const LINGER: Duration = Duration::from_millis(500);
 
-/// Runs the server side of the handshake on `stream`, within `timeout`. `None`: the connection
-/// was refused or failed and is closed (the reason is logged at debug level).
+/// Runs the server side of the handshake on `stream`. `None`: the connection was refused or
+/// failed and is closed (the reason is logged at debug level). The caller bounds the handshake by
+/// `deadline` (the connection's task watches it); only the refusal of a plain HTTP client, which
+/// then reads and writes on its own, arms timers of its own against it.
 // ANCHOR: accept
 pub(crate) async fn accept(
     stream: TcpStream,
     tls: &TlsConfig,
-    timeout: Duration,
+    deadline: Instant,
     remote: SocketAddr,
 ) -> Option<ConnStream> {
-    let deadline = Instant::now() + timeout;
     let mut first = [0u8; 1];
-    match tokio::time::timeout_at(deadline, stream.peek(&mut first)).await {
-        Ok(Ok(1)) => {}
-        Ok(_) => return None,
-        Err(_) => {
-            tracing::debug!(%remote, "closing: no TLS handshake in time");
-            return None;
-        }
+    match stream.peek(&mut first).await {
+        Ok(1) => {}
+        _ => return None,
     }
     if first[0] != RECORD_HANDSHAKE && first[0] != RECORD_ALERT {
         refuse_non_tls(stream, deadline, remote).await;
         return None;
     }
     let acceptor = TlsAcceptor::from(tls.server_config().clone());
-    match tokio::time::timeout_at(deadline, acceptor.accept(stream)).await {
-        Ok(Ok(session)) => {
+    match acceptor.accept(stream).await {
+        Ok(session) => {
             let info = TlsInfo::from_connection(session.get_ref().1);
             let (version, sni) = (info.version(), info.server_name());
             tracing::debug!(%remote, ?version, sni, "TLS handshake done");
             Some(ConnStream::tls(session, info))
         }
-        Ok(Err(e)) => {
+        Err(e) => {
             tracing::debug!(%remote, error = %e, "TLS handshake failed");
-            None
-        }
-        Err(_) => {
-            tracing::debug!(%remote, "closing: TLS handshake not completed in time");
             None
         }
     }
