@@ -443,7 +443,11 @@ impl ResponseWriter {
             wire.extend_from_slice(b"\r\n");
         }
         if let Some(n) = extra.content_length {
-            let _ = write!(wire, "content-length: {n}\r\n");
+            // `itoa`, not `write!`: the formatting machinery cost a third as much as the rest
+            // of the head (callgrind, hello path).
+            wire.extend_from_slice(b"content-length: ");
+            wire.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            wire.extend_from_slice(b"\r\n");
         }
         if extra.chunked {
             wire.extend_from_slice(b"transfer-encoding: chunked\r\n");
