@@ -205,11 +205,77 @@ pub const KEYS: &[&str] = &[
     "a key that is longer than one hundred and twenty-eight bytes, which go-yaml writes after a question mark, as a complex key",
 ];
 
-/// A random string: a hard one, a long one, or a few pieces run together.
+/// Single characters go-yaml's resolver, analysis and writers tell apart.
+pub const CHARS: &[char] = &[
+    ' ',
+    ' ',
+    '\n',
+    '\t',
+    '\r',
+    ':',
+    '#',
+    '-',
+    '?',
+    '\'',
+    '"',
+    '\\',
+    '!',
+    '&',
+    '*',
+    '|',
+    '>',
+    '%',
+    '@',
+    '`',
+    ',',
+    '[',
+    '{',
+    '.',
+    '_',
+    '+',
+    '~',
+    '0',
+    '1',
+    '9',
+    'e',
+    'x',
+    'o',
+    'b',
+    'y',
+    'n',
+    'N',
+    'T',
+    'a',
+    'Z',
+    '\u{0}',
+    '\u{1f}',
+    '\u{7f}',
+    '\u{85}',
+    '\u{9f}',
+    '\u{a0}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{feff}',
+    '\u{fffe}',
+    '\u{ffff}',
+    '\u{fffd}',
+    '\u{e000}',
+    '\u{d7ff}',
+    'ü',
+    '日',
+    '😀',
+    '\u{10ffff}',
+    '٣',
+];
+
+/// A random string: a hard one, a long one, random characters, or a few pieces run together.
 pub fn random_string(rng: &mut Rng) -> String {
-    match rng.below(10) {
+    match rng.below(12) {
         0..=4 => rng.pick(HARD).to_string(),
         5 => rng.pick(LONG).to_string(),
+        6 | 7 => (0..rng.below(14))
+            .map(|_| CHARS[rng.below(CHARS.len())])
+            .collect(),
         _ => {
             let mut s = String::new();
             for _ in 0..1 + rng.below(3) {
