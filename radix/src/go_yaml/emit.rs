@@ -10,14 +10,14 @@
 //!
 //! | construct | go-yaml v2 writes | source (emitterc.go) |
 //! | --- | --- | --- |
-//! | mapping | `key: value`, nested mappings two spaces in | block mapping key/value, 603-647 |
-//! | sequence under a mapping key | `- item` at the key's own indentation | block sequence item, 579-601 (indentless when in a mapping and not at line start) |
+//! | mapping | `key: value`, nested mappings two spaces in | block mapping key/value, 603-646 |
+//! | sequence under a mapping key | `- item` at the key's own indentation | block sequence item, 579-600 (indentless when in a mapping and not at line start) |
 //! | sequence in a sequence, mapping in a sequence | `- - a`, `- a: 1` on the dash's line | the same |
-//! | key longer than 128 bytes or with a line break | `? key` then `: value` | `yaml_emitter_check_simple_key`, 764-796 |
-//! | empty sequence or mapping | `[]`, `{}` | sequence/mapping start, 707-739 |
+//! | key longer than 128 bytes or with a line break | `? key` then `: value` | `yaml_emitter_check_simple_key`, 764-795 |
+//! | empty sequence or mapping | `[]`, `{}` | sequence/mapping start, 707-738 |
 //! | plain, single- or double-quoted text past column 80 | broken at a space onto a new indented line | write_plain/single/double, 1313-1548 |
 //! | double-quoted | `\0 \a \b \t \n \v \f \r \e \" \\ \N \_ \L \P`, else `\xXX`, `\uXXXX`, `\UXXXXXXXX` | 1429-1548 |
-//! | literal | `|` with `-` (no final break), nothing (one), `+` (more); an indentation digit when the text starts with a space or break | 1550-1627 |
+//! | literal | the block indicator with `-` (no final break), nothing (one), `+` (more); an indentation digit when the text starts with a space or break | 1550-1627 (hints 1550-1590) |
 //!
 //! The document is implicit (no `---`), and `Marshal` clears the open-ended flag before the
 //! stream ends, so no `...` is ever written.

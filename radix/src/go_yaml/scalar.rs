@@ -5,8 +5,8 @@
 //! string holds a `\n`, plain when YAML 1.1 would read the plain text back as the same string
 //! ([`needs_quotes`]), and double-quoted otherwise; numbers, booleans and `null` always ask for
 //! plain. The emitter (`emitterc.go`) then looks at the characters
-//! (`yaml_emitter_analyze_scalar`, lines 984-1131) and settles the style
-//! (`yaml_emitter_select_scalar_style`, lines 798-845):
+//! (`yaml_emitter_analyze_scalar`, lines 984-1130) and settles the style
+//! (`yaml_emitter_select_scalar_style`, lines 798-844):
 //!
 //! | step | condition | style |
 //! | --- | --- | --- |
@@ -150,6 +150,7 @@ pub fn analyze(value: &str) -> Analysis {
     }
 }
 
+// ANCHOR: select_style
 /// `yaml_emitter_select_scalar_style` in block context: the style `requested` becomes the one
 /// written, for a scalar with `value` and its [`Analysis`], written as a simple key or not.
 pub fn select_style(requested: Style, value: &str, a: &Analysis, simple_key: bool) -> Style {
@@ -168,6 +169,7 @@ pub fn select_style(requested: Style, value: &str, a: &Analysis, simple_key: boo
     }
     style
 }
+// ANCHOR_END: select_style
 
 #[cfg(test)]
 mod tests {
