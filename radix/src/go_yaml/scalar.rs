@@ -2,8 +2,8 @@
 //! the text may overrule it.
 //!
 //! The encoder (v2.4.0 `encode.go`, `stringv`, lines 300-335) asks for literal (`|`) when a
-//! string holds a `\n`, plain when YAML 1.1 would read the plain text back as the same string
-//! ([`needs_quotes`]), and double-quoted otherwise; numbers, booleans and `null` always ask for
+//! string holds a `\n`, double-quoted when YAML 1.1 would read the plain text as another type
+//! ([`needs_quotes`]), and plain otherwise; numbers, booleans and `null` always ask for
 //! plain. The emitter (`emitterc.go`) then looks at the characters
 //! (`yaml_emitter_analyze_scalar`, lines 984-1130) and settles the style
 //! (`yaml_emitter_select_scalar_style`, lines 798-844):
@@ -21,8 +21,8 @@
 //! U+FEFF, U+FFFE/F, anything past U+FFFF), a leading indicator (`#,[]{}&*!|>'"%@` and
 //! backtick, or `-`, `?`, `:` followed by a blank or the end), `: ` or ` #` inside, and a
 //! leading `---` or `...`. Single quotes are refused by a break followed by a space, a space
-//! followed by a break, or an unprintable character; a block scalar by a trailing space, those
-//! same pairs or an unprintable character. go-yaml never writes scalars inside flow
+//! followed by a break, or an unprintable character; a block scalar by a trailing space, a space
+//! followed by a break, or an unprintable character. go-yaml never writes scalars inside flow
 //! collections except in empty `[]`/`{}`, so the flow half of the analysis is left out.
 
 use super::resolve::needs_quotes;
