@@ -34,7 +34,7 @@ pub fn format_float(f: f64, single: bool) -> String {
     }
     if !(-4..6).contains(&exp) {
         // %e: d.ddde±XX
-        out.push(char::from(digits[0]));
+        out.push(digits.first().map_or('0', |&d| char::from(d)));
         if digits.len() > 1 {
             out.push('.');
             out.extend(digits[1..].iter().map(|&d| char::from(d)));
