@@ -100,7 +100,14 @@ pub enum Binding {
     Json,
     /// `application/xml`, `text/xml`.
     Xml,
-    /// `application/x-yaml`.
+    /// `application/x-yaml`, parsed with serde_yaml. gin parses with go-yaml v2, which reads
+    /// plain scalars by YAML 1.1: the two agree on YAML that go-yaml (or [`crate::go_yaml`])
+    /// writes, where such text is quoted, and on plain strings, numbers and `true`/`false`. They
+    /// differ on plain words only YAML 1.1 reads as another type: `yes`, `on`, `y` (and `no`,
+    /// `off`, `n`) into a bool field, `1_000` or `017` (octal 15 to go-yaml) into an int field,
+    /// where gin takes them and serde_yaml refuses them; and `~` into a string field, which gin
+    /// leaves empty and serde_yaml fills with `~`. Into a string field the other words give the
+    /// text in both.
     Yaml,
     /// Query plus urlencoded body (gin's `binding.Form`), also every unknown type.
     Form,

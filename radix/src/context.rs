@@ -241,6 +241,14 @@ impl<'e> Context<'e> {
             .map(|(_, v)| v.into_owned())
     }
 
+    /// Every value of query parameter `key`, in order (gin's `QueryArray`).
+    pub fn query_array(&self, key: &str) -> Vec<String> {
+        form_urlencoded::parse(self.r.raw_query().as_bytes())
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    }
+
     /// The query value of `key` or `default` (gin's `DefaultQuery`).
     pub fn default_query(&self, key: &str, default: &str) -> String {
         self.query(key).unwrap_or_else(|| default.to_string())

@@ -78,6 +78,7 @@ mod errors;
 mod form;
 pub mod go_json;
 mod go_xml;
+pub mod go_yaml;
 mod multipart;
 mod raw_path;
 mod render;

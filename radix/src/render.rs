@@ -62,9 +62,11 @@ impl Context<'_> {
         self.render_bytes(code, XML_CONTENT_TYPE, body).await;
     }
 
-    /// `value` as YAML (gin's `c.YAML`).
-    pub async fn yaml<T: Serialize>(&mut self, code: u16, value: &T) {
-        let body = serde_yaml::to_string(value).map(String::into_bytes);
+    /// `value` as YAML, laid out as go-yaml v2 writes the corresponding Go value (gin's
+    /// `c.YAML`): a struct keeps its field order, a map's keys are sorted go-yaml's way, strings
+    /// YAML 1.1 would read as another type are quoted.
+    pub async fn yaml<T: Serialize + ?Sized>(&mut self, code: u16, value: &T) {
+        let body = crate::go_yaml::marshal(value);
         self.render_bytes(code, YAML_CONTENT_TYPE, body).await;
     }
 

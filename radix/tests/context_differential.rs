@@ -13,9 +13,11 @@
 //! XML and template values include quotes, `+`, tabs, newlines and control characters: radix
 //! re-escapes quick-xml's output by Go's `encoding/xml` table and gives minijinja Go's
 //! `html/template` escaper, so the bytes must agree. Form values for numbers may be empty (gin
-//! reads them as 0). Where the Rust libraries differ from Go's on purpose the request pools stay
-//! away: YAML values are words that YAML 1.1 does not read as booleans or numbers (go-yaml v2
-//! quotes those, serde_yaml writes YAML 1.2).
+//! reads them as 0). YAML renders get strings from every class go-yaml v2 treats specially
+//! (`common::yaml_pool`: YAML 1.1 booleans and nulls, ints and floats in 1.1 forms, base 60,
+//! timestamps, indicators, edge spaces, line breaks, tabs, control and non-ASCII characters,
+//! long lines), as a struct and inside nested maps with random keys, and radix writes them with
+//! `go_yaml`, so the bytes must agree too.
 //!
 //! gin is Debian's 1.8.1 source, built with a current Go (1.23+, see [`find_go`]): `c.File` is
 //! net/http's `ServeFile`, which radix takes from servemux, and servemux mirrors today's.
@@ -25,11 +27,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use common::http::{request, serve};
+use common::yaml_pool::{random_string, KEYS};
 use radix::{basic_auth, BindError, Context, Engine, AUTH_USER_KEY};
 use serde::{Deserialize, Serialize};
 use testkit::go::{self, Served};
@@ -79,7 +82,77 @@ struct Msg {
 #[derive(Serialize)]
 struct YamlMsg {
     name: String,
-    count: usize,
+    count: i64,
+}
+
+/// `nested` (the map under `inner`): Go's map of mixed values, its keys written in the order
+/// go-yaml sorts them, which a struct keeps.
+#[derive(Serialize)]
+struct Nested {
+    inner: String,
+    list: Vec<String>,
+    map: BTreeMap<String, i32>,
+}
+
+/// A value of `yamlDoc`'s `keys` map.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum KeyValue {
+    Str(String),
+    List((String, i64, f64)),
+    Nested(Nested),
+    Msg(YamlMsg),
+}
+
+/// A value of `yamlDoc`'s top-level gin.H.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DocValue {
+    Keys(HashMap<String, KeyValue>),
+    Float(f64),
+    Int(i64),
+    Ints(HashMap<i64, String>),
+    Empty(Vec<i32>),
+    None(Option<()>),
+    Strs(Vec<String>),
+}
+
+/// The twin of context.go's `yamlDoc`. The maps are `HashMap`s, so the order comes from
+/// go_yaml's sort, not from the Rust map.
+fn yaml_doc(c: &Context<'_>, s: &str) -> HashMap<&'static str, DocValue> {
+    let f: f64 = c.default_query("f", "").parse().unwrap_or(0.0);
+    let n: i64 = c.default_query("i", "").parse().unwrap_or(0);
+    let mut keys = HashMap::new();
+    for (j, k) in c.query_array("k").into_iter().enumerate() {
+        let v = match j % 4 {
+            0 => KeyValue::Str(s.to_string()),
+            1 => KeyValue::List((s.to_string(), n, f)),
+            2 => KeyValue::Nested(Nested {
+                inner: s.to_string(),
+                list: vec![],
+                map: BTreeMap::new(),
+            }),
+            _ => KeyValue::Msg(YamlMsg {
+                name: s.to_string(),
+                count: n,
+            }),
+        };
+        keys.insert(k, v);
+    }
+    let mut ints = HashMap::new();
+    for (k, v) in [(n, s), (-7, "minus seven"), (10, "ten"), (2, "two")] {
+        ints.insert(k, v.to_string());
+    }
+    let t = c.default_query("t", "");
+    HashMap::from([
+        ("keys", DocValue::Keys(keys)),
+        ("f", DocValue::Float(f)),
+        ("n", DocValue::Int(n)),
+        ("ints", DocValue::Ints(ints)),
+        ("empty", DocValue::Empty(vec![])),
+        ("none", DocValue::None(None)),
+        ("strs", DocValue::Strs(vec![s.to_string(), t])),
+    ])
 }
 
 async fn bind_answer(c: &mut Context<'_>, err: BindError) {
@@ -179,10 +252,14 @@ fn twin(mode: &str, files: &Path, templates: &str) -> Engine {
                         200,
                         &YamlMsg {
                             name: s.clone(),
-                            count: s.len(),
+                            count: s.len() as i64,
                         },
                     )
                     .await
+                }
+                "yaml-map" => {
+                    let doc = yaml_doc(c, &s);
+                    c.yaml(200, &doc).await
                 }
                 "json" => c.json(200, &h).await,
                 "indented" => c.indented_json(200, &h).await,
@@ -296,7 +373,36 @@ const ESCAPES: &[&str] = &[
     "nul\u{0}x",
     "\"<'&'>\"",
 ];
-const YAML_SAFE: &[&str] = &["plain", "hello", "two words", "abc", "über"];
+/// `f` and `i` for the YAML document: Go's float layouts, infinities, NaN, negative zero and
+/// ints, and text both read as 0 (ints stay within int64: Atoi clamps, Rust refuses).
+const YAML_FLOATS: &[&str] = &[
+    "1.5",
+    "-0.25",
+    "1e21",
+    "1e-7",
+    "100000",
+    "1000000",
+    "3",
+    "-0",
+    "0.1",
+    "123456789.125",
+    "NaN",
+    "Inf",
+    "-Inf",
+    "1e400",
+    "abc",
+    "",
+];
+const YAML_INTS: &[&str] = &[
+    "-12",
+    "0",
+    "42",
+    "-9223372036854775808",
+    "+5",
+    "x",
+    "",
+    "-1",
+];
 const IPS: &[&str] = &[
     "9.9.9.9",
     "10.0.0.1",
@@ -447,8 +553,50 @@ fn multipart_request(rng: &mut Rng) -> Req {
     )
 }
 
+/// The query of a `yaml-map` request: up to six random keys (left out while go-yaml's order of
+/// them would be a cycle, which Go writes in its random map order), `f`, `i` and `t`.
+fn yaml_doc_query(rng: &mut Rng) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    for _ in 0..rng.below(7) {
+        let k = if rng.chance(70) {
+            rng.pick(KEYS).to_string()
+        } else {
+            random_string(rng)
+        };
+        let mut with = keys.clone();
+        with.push(k.clone());
+        let refs: Vec<&str> = with.iter().map(String::as_str).collect();
+        if radix::go_yaml::keys_have_one_order(&refs) {
+            keys.push(k);
+        }
+    }
+    let mut q = String::new();
+    for k in &keys {
+        q.push_str(&format!("&k={}", enc(k)));
+    }
+    q.push_str(&format!(
+        "&f={}&i={}&t={}",
+        enc(rng.pick(YAML_FLOATS)),
+        enc(rng.pick(YAML_INTS)),
+        enc(&random_string(rng))
+    ));
+    q
+}
+
+/// A YAML render: the struct or the nested document, with a string from the hard pool.
+fn yaml_request(rng: &mut Rng) -> Req {
+    let s = random_string(rng);
+    let target = if rng.chance(50) {
+        format!("/render/yaml?s={}", enc(&s))
+    } else {
+        format!("/render/yaml-map?s={}{}", enc(&s), yaml_doc_query(rng))
+    };
+    ("GET", target, vec![], vec![])
+}
+
 fn random_request(rng: &mut Rng) -> Req {
-    match rng.below(12) {
+    match rng.below(14) {
+        12 | 13 => yaml_request(rng),
         0 => {
             let body = rng.pick(JSON_BODIES).as_bytes().to_vec();
             let path = if rng.chance(50) {
@@ -514,13 +662,17 @@ fn random_request(rng: &mut Rng) -> Req {
                 "secure",
                 "secure-object",
                 "jsonp",
+                "yaml-map",
             ]);
             let s = match kind {
-                "xml" if rng.chance(50) => rng.pick(ESCAPES),
-                "yaml" => rng.pick(YAML_SAFE),
-                _ => rng.pick(WORDS),
+                "xml" if rng.chance(50) => rng.pick(ESCAPES).to_string(),
+                "yaml" | "yaml-map" => random_string(rng),
+                _ => rng.pick(WORDS).to_string(),
             };
-            let mut target = format!("/render/{kind}?s={}", enc(s));
+            let mut target = format!("/render/{kind}?s={}", enc(&s));
+            if kind == "yaml-map" {
+                target.push_str(&yaml_doc_query(rng));
+            }
             if kind == "jsonp" && rng.chance(75) {
                 let cb = rng.pick(&["cb", "x=y", "a'b", "f<1>", "q\"", "tab\there"]);
                 target.push_str(&format!("&callback={}", enc(cb)));

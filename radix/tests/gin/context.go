@@ -1,6 +1,6 @@
 // gin 1.8.1 serving the Context features of tests/context_differential.rs: binding and
-// validation, cookies, ClientIP, each render, File, SSE, HTML templates, BasicAuth, multipart
-// uploads, and the
+// validation, cookies, ClientIP, each render (YAML through gopkg.in/yaml.v2 2.4.0, of a struct
+// and of nested maps), File, SSE, HTML templates, BasicAuth, multipart uploads, and the
 // RemoveExtraSlash / UseRawPath options. The Rust side builds the same handlers on radix.
 //
 //	gin_context MODE FILES_DIR TEMPLATE_GLOB ADDR
@@ -22,6 +22,7 @@ import (
 	"net"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -41,6 +42,31 @@ type Page struct {
 type Msg struct {
 	Name string `yaml:"name"`
 	N    int    `yaml:"count"`
+}
+
+// yamlDoc: a gin.H (a map, so go-yaml sorts its keys) holding a map with the query's random
+// keys "k" (each value, in turn, the string s, a list, a nested map with an empty list and an
+// empty map, and a struct), the float "f" and int "i" as ParseFloat and Atoi read them, an
+// int-keyed map, an empty list, a nil and a list of strings.
+func yamlDoc(c *gin.Context, s string) gin.H {
+	f, _ := strconv.ParseFloat(c.Query("f"), 64)
+	n, _ := strconv.Atoi(c.Query("i"))
+	keys := map[string]interface{}{}
+	for j, k := range c.QueryArray("k") {
+		switch j % 4 {
+		case 0:
+			keys[k] = s
+		case 1:
+			keys[k] = []interface{}{s, n, f}
+		case 2:
+			keys[k] = map[string]interface{}{"inner": s, "list": []string{}, "map": map[string]int{}}
+		default:
+			keys[k] = Msg{Name: s, N: n}
+		}
+	}
+	ints := map[int]string{n: s, -7: "minus seven", 10: "ten", 2: "two"}
+	return gin.H{"keys": keys, "f": f, "n": n, "ints": ints, "empty": []int{},
+		"none": nil, "strs": []string{s, c.Query("t")}}
 }
 
 // bindAnswer: the failed fields as "field:tag", sorted, or "decode" for any other error.
@@ -125,6 +151,8 @@ func build(mode, files, templates string) *gin.Engine {
 			c.XML(200, m)
 		case "yaml":
 			c.YAML(200, m)
+		case "yaml-map":
+			c.YAML(200, yamlDoc(c, s))
 		case "json":
 			c.JSON(200, h)
 		case "indented":
