@@ -8,6 +8,8 @@
 //! - [`alloc`]   — a counting global allocator (each test binary declares it) and its meters;
 //! - [`go`]      — the Go differential harness: find a toolchain, build a Go twin in GOPATH
 //!   mode, start it (or our example) on a route table and wait for its address;
+//! - [`paired`]  — the benches' turn-taking measurement: contenders alternate round by round,
+//!   and the median of the per-round ratios (with its quartiles) is the figure to quote;
 //! - [`rng`]     — the seeded generator the differentials draw tables and requests from;
 //! - [`cargo`]   — an example binary of the calling crate, built on demand;
 //! - [`book`]    — the book's generated transcripts: written with a dated header under
@@ -28,6 +30,7 @@ pub mod book;
 pub mod cargo;
 pub mod go;
 pub mod http;
+pub mod paired;
 pub mod rng;
 pub mod routes;
 
