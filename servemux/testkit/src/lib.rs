@@ -14,6 +14,8 @@
 //! - [`cargo`]   — an example binary of the calling crate, built on demand;
 //! - [`book`]    — the book's generated transcripts: written with a dated header under
 //!   `UPDATE_BOOK=1`, otherwise checked against what the program prints today;
+//! - [`table`]   — the route-table examples' shared `main` (`mux_table`, `pattern_table`,
+//!   `gin_table`: the interface the Go differentials drive);
 //! - [`routes`]  — the route sets of the router comparison (julienschmidt's `static` and
 //!   `github`, and generated ones).
 //!
@@ -33,5 +35,6 @@ pub mod http;
 pub mod paired;
 pub mod rng;
 pub mod routes;
+pub mod table;
 
 pub use alloc::CountingAlloc;
