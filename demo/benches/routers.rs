@@ -24,6 +24,7 @@ use futures_util::FutureExt;
 use servemux::http::Method;
 use servemux::{handler_fn, Handler, PatternMux, Recorder, Request, ResponseWriter, ServeMux};
 use testkit::alloc::PROCESS;
+use testkit::paired::Paired;
 use testkit::routes::{self, Route};
 
 /// Counts live heap bytes so that a router's footprint can be read off before and after it is
@@ -471,8 +472,9 @@ fn routers(c: &mut Criterion) {
 /// router's figure moves by 15-30% from one run to the next. Here the routers of a set take turns
 /// instead: in each of 101 rounds every router runs one untimed pass (to bring its tables back
 /// into the cache the previous router evicted) and then times a batch of passes (about 1 ms),
-/// starting with a different router each round; each router's median pass time over the rounds
-/// is kept, in nanoseconds. Routers measured side by side this way see the same machine.
+/// starting with a different router each round (`testkit::paired`); each router's median pass
+/// time over the rounds is kept, in nanoseconds. Routers measured side by side this way see the
+/// same machine.
 fn paired_medians(passes: &mut [(&'static str, Pass)]) -> Vec<(&'static str, u64)> {
     const ROUNDS: usize = 101;
     let batch: Vec<u32> = passes
@@ -484,24 +486,22 @@ fn paired_medians(passes: &mut [(&'static str, Pass)]) -> Vec<(&'static str, u64
             (1_000_000 / one).clamp(1, 100_000) as u32
         })
         .collect();
-    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); passes.len()];
-    for round in 0..ROUNDS {
-        for k in 0..passes.len() {
-            let i = (round + k) % passes.len();
+    // Each turn's time is its whole batch: the median batch over the batch size is the median pass.
+    let times = Paired::run(ROUNDS, 1, passes.len(), |i| {
+        black_box((passes[i].1)());
+        let start = Instant::now();
+        for _ in 0..batch[i] {
             black_box((passes[i].1)());
-            let start = Instant::now();
-            for _ in 0..batch[i] {
-                black_box((passes[i].1)());
-            }
-            times[i].push(start.elapsed().as_nanos() as f64 / f64::from(batch[i]));
         }
-    }
+        start.elapsed()
+    });
     passes
         .iter()
-        .zip(times)
-        .map(|((router, _), mut t)| {
-            t.sort_by(f64::total_cmp);
-            (*router, t[ROUNDS / 2].round() as u64)
+        .zip(batch)
+        .enumerate()
+        .map(|(i, ((router, _), batch))| {
+            let ns = times.median(i).as_nanos() as f64 / f64::from(batch);
+            (*router, ns.round() as u64)
         })
         .collect()
 }

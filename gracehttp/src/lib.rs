@@ -17,8 +17,9 @@
 //! Each step prints the Go original's log line (`[pid: N] Receive signal SIGUSR2. ...`), see
 //! [`Event`].
 //!
-//! ```no_run
+//! ```
 //! use servemux::handler_fn;
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
 //!
 //! #[tokio::main]
 //! async fn main() -> std::io::Result<()> {
@@ -27,10 +28,30 @@
 //!             let _ = w.write(b"hello\n").await;
 //!         })
 //!     });
-//!     // Returns after SIGTERM, or once a restarted process has taken over.
-//!     gracehttp::serve("127.0.0.1:8010", hello).await
+//!     // The sockets a restarting parent handed over, or fresh ones: here port 0, any free port.
+//!     let listeners = gracehttp::listen(["127.0.0.1:0"])?;
+//!     let addr = listeners[0].local_addr()?;
+//!     // Serves until SIGTERM or SIGINT, or until a restarted process (SIGUSR2) has taken over.
+//!     // `gracehttp::serve("127.0.0.1:8010", hello)` is the same with the Builder's defaults.
+//!     let serving = tokio::spawn(gracehttp::Builder::new().listeners(listeners).serve(hello));
+//!
+//!     let mut conn = tokio::net::TcpStream::connect(addr).await?;
+//!     conn.write_all(b"GET / HTTP/1.1\r\nHost: doc\r\nConnection: close\r\n\r\n").await?;
+//!     let mut response = String::new();
+//!     conn.read_to_string(&mut response).await?;
+//!     assert!(response.starts_with("HTTP/1.1 200 OK\r\n"));
+//!     assert!(response.ends_with("\r\n\r\nhello\n"));
+//!
+//!     // What `kill -TERM <pid>` does: the server drains, and `serve` returns Ok.
+//!     use nix::sys::signal::{kill, Signal};
+//!     kill(nix::unistd::Pid::this(), Signal::SIGTERM)?;
+//!     serving.await.expect("the serving task")
 //! }
 //! ```
+//!
+//! The signal handlers are installed before the first connection is accepted, so a signal raised
+//! after a response has been read always finds them (before that, `SIGTERM`'s default action
+//! would end the process).
 //!
 //! A restarted process runs the same `main` with the same arguments. It must get its sockets
 //! through [`listen`] (which [`serve`] and [`Builder::addr`] use): binding the address itself would

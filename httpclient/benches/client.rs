@@ -32,6 +32,7 @@ use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::sync::Arc;
 use testkit::alloc::PROCESS;
+use testkit::paired::Paired;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -347,9 +348,10 @@ async fn streamed_memory(addr: SocketAddr, ours: &httpclient::Client, theirs: &r
 // ANCHOR_END: streamed_memory
 
 /// A paired comparison on top of criterion's figures: the two clients alternate request by
-/// request (who goes first swaps every round), so both see the same machine at the same moment.
-/// Medians are compared, not means: on a shared machine a few requests of either client stall
-/// for milliseconds behind another process, and a mean would measure those stalls.
+/// request (who goes first swaps every round; see `testkit::paired`), so both see the same machine
+/// at the same moment. Medians are compared, not means: on a shared machine a few requests of
+/// either client stall for milliseconds behind another process, and a mean would measure those
+/// stalls.
 async fn paired<F, G, FutF, FutG>(name: &str, ours: F, theirs: G)
 where
     F: Fn() -> FutF,
@@ -358,51 +360,29 @@ where
     FutG: Future<Output = ()>,
 {
     let (rounds, per_round) = (20usize, 1000usize);
-    let mut t_ours = Vec::with_capacity(rounds * per_round);
-    let mut t_theirs = Vec::with_capacity(rounds * per_round);
-    for round in 0..rounds {
-        for _ in 0..per_round {
-            for turn in 0..2 {
-                let start = Instant::now();
-                if (turn + round) % 2 == 0 {
-                    ours().await;
-                    t_ours.push(start.elapsed());
-                } else {
-                    theirs().await;
-                    t_theirs.push(start.elapsed());
-                }
-            }
+    let (ours, theirs) = (&ours, &theirs);
+    let times = Paired::run_async(rounds, per_round, 2, |i| async move {
+        let start = Instant::now();
+        if i == 0 {
+            ours().await;
+        } else {
+            theirs().await;
         }
-    }
+        start.elapsed()
+    })
+    .await;
     // The spread of the ratio: each round's median ratio, then the quartiles over rounds.
-    let mut round_ratios: Vec<f64> = t_ours
-        .chunks(per_round)
-        .zip(t_theirs.chunks(per_round))
-        .map(|(a, b)| {
-            let (mut a, mut b) = (a.to_vec(), b.to_vec());
-            a.sort_unstable();
-            b.sort_unstable();
-            a[a.len() / 2].as_secs_f64() / b[b.len() / 2].as_secs_f64()
-        })
-        .collect();
-    round_ratios.sort_by(f64::total_cmp);
-    let quartile = |v: &[f64], q: usize| v[(v.len() - 1) * q / 4];
-    let median = |v: &mut Vec<Duration>| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let mean = |v: &[Duration]| v.iter().sum::<Duration>() / v.len() as u32;
-    let (mean_ours, mean_theirs) = (mean(&t_ours), mean(&t_theirs));
-    let (med_ours, med_theirs) = (median(&mut t_ours), median(&mut t_theirs));
+    let round_ratios = times.ratios(0, 1);
+    let (q1, q3) = round_ratios.quartiles();
+    let (mean_ours, mean_theirs) = (times.mean(0), times.mean(1));
+    let (med_ours, med_theirs) = (times.median(0), times.median(1));
     println!(
         "paired {name}: median httpclient {med_ours:.2?} reqwest {med_theirs:.2?} \
          ratio {:.3} | mean httpclient {mean_ours:.2?} reqwest {mean_theirs:.2?} ratio {:.3} \
-         | per-round median ratio q1 {:.3} q2 {:.3} q3 {:.3} over {rounds} rounds",
+         | per-round median ratio q1 {q1:.3} q2 {:.3} q3 {q3:.3} over {rounds} rounds",
         med_ours.as_secs_f64() / med_theirs.as_secs_f64(),
         mean_ours.as_secs_f64() / mean_theirs.as_secs_f64(),
-        quartile(&round_ratios, 1),
-        quartile(&round_ratios, 2),
-        quartile(&round_ratios, 3),
+        round_ratios.median(),
     );
 }
 

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use serde::{Deserialize, Serialize};
+use testkit::paired::Paired;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -184,42 +185,21 @@ fn bind_render(c: &mut Criterion) {
     }
 }
 
-/// Turn-taking comparison, as in `servemux/benches/server.rs`: the median of per-round ratios.
+/// Turn-taking comparison, as in `servemux/benches/server.rs` (see `testkit::paired`): the median
+/// of per-round ratios.
 async fn paired(conns: usize, ours: SocketAddr, axum: SocketAddr) {
-    let rounds = std::env::var("RADIX_PAIRED_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60usize);
+    let rounds = testkit::paired::env_or("RADIX_PAIRED_ROUNDS", 60);
     let per_round = 1_000u64;
-    let mut t_ours = Vec::with_capacity(rounds);
-    let mut t_axum = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        for turn in 0..2 {
-            if (turn + round) % 2 == 0 {
-                t_ours.push(run(ours, conns, per_round).await / per_round as u32);
-            } else {
-                t_axum.push(run(axum, conns, per_round).await / per_round as u32);
-            }
-        }
-    }
-    let mut ratios: Vec<f64> = t_ours
-        .iter()
-        .zip(&t_axum)
-        .map(|(o, a)| o.as_secs_f64() / a.as_secs_f64())
-        .collect();
-    ratios.sort_unstable_by(f64::total_cmp);
-    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    let median = |v: &mut Vec<Duration>| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let (o, a) = (median(&mut t_ours), median(&mut t_axum));
+    let servers = [ours, axum];
+    let times = Paired::run_async(rounds, 1, 2, |i| async move {
+        run(servers[i], conns, per_round).await / per_round as u32
+    })
+    .await;
+    let (o, a) = (times.median(0), times.median(1));
     println!(
         "paired json bind+render, {conns} connection(s), {rounds} rounds: median per request \
-         radix {o:.2?} axum {a:.2?}; ratio radix/axum per round: median {:.3} (quartiles {:.3}-{:.3})",
-        quantile(0.5),
-        quantile(0.25),
-        quantile(0.75),
+         radix {o:.2?} axum {a:.2?}; ratio radix/axum per round: {}",
+        times.ratios(0, 1),
     );
 }
 

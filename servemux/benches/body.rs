@@ -24,6 +24,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use servemux::{handler_fn, Server};
+use testkit::paired::{env_or, Paired};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -102,16 +103,9 @@ async fn upload(addr: SocketAddr, piece: &[u8]) -> Duration {
     start.elapsed()
 }
 
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Our server with a 64 KiB and a 256 KiB handler buffer, and hyper (whose adaptive read buffer
 /// grows to about 400 KiB and hands out its own bytes), take turns upload by upload; the first
-/// to go rotates every round.
+/// to go rotates every round (see `testkit::paired`).
 fn upload_paired(rt: &Runtime) {
     let servers = [
         ("servemux-64KiB", rt.block_on(start_ours(64 * 1024))),
@@ -120,38 +114,20 @@ fn upload_paired(rt: &Runtime) {
     ];
     let piece = vec![0x5au8; 256 * 1024];
     let rounds = env_or("BODY_BENCH_ROUNDS", 40);
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); servers.len()];
     for (_, addr) in servers {
         rt.block_on(upload(addr, &piece));
     }
-    for round in 0..rounds {
-        for turn in 0..servers.len() {
-            let i = (turn + round) % servers.len();
-            times[i].push(rt.block_on(upload(servers[i].1, &piece)));
-        }
-    }
+    let times = Paired::run(rounds, 1, servers.len(), |i| {
+        rt.block_on(upload(servers[i].1, &piece))
+    });
     let hyper = servers.len() - 1;
     for (i, (name, _)) in servers.iter().enumerate().take(hyper) {
-        let mut ratios: Vec<f64> = times[i]
-            .iter()
-            .zip(&times[hyper])
-            .map(|(o, h)| o.as_secs_f64() / h.as_secs_f64())
-            .collect();
-        ratios.sort_unstable_by(f64::total_cmp);
-        let q = |x: f64| ratios[((ratios.len() - 1) as f64 * x).round() as usize];
-        let median = |v: &[Duration]| {
-            let mut v = v.to_vec();
-            v.sort_unstable();
-            v[v.len() / 2]
-        };
         println!(
             "upload 64 MiB, {rounds} rounds: median {name} {:.1?} hyper {:.1?}; ratio {name}/hyper \
-             per round: median {:.3} (quartiles {:.3}-{:.3})",
-            median(&times[i]),
-            median(&times[hyper]),
-            q(0.5),
-            q(0.25),
-            q(0.75),
+             per round: {}",
+            times.median(i),
+            times.median(hyper),
+            times.ratios(i, hyper),
         );
     }
 }

@@ -20,6 +20,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use servemux::{FileServer, Server};
+use testkit::paired::Paired;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -162,42 +163,21 @@ fn files(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The servers take turns, round by round; the median of the per-round ratios is the figure.
+/// The servers take turns, round by round (see `testkit::paired`); the median of the per-round
+/// ratios is the figure.
 async fn paired(file: &str, size: usize, ours: SocketAddr, tower: SocketAddr) {
-    let rounds = std::env::var("FILES_PAIRED_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60usize);
+    let rounds = testkit::paired::env_or("FILES_PAIRED_ROUNDS", 60);
     let per_round: u64 = if size > 64 * 1024 { 50 } else { 1_000 };
-    let mut t_ours = Vec::with_capacity(rounds);
-    let mut t_tower = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        for turn in 0..2 {
-            if (turn + round) % 2 == 0 {
-                t_ours.push(run(ours, file, per_round).await / per_round as u32);
-            } else {
-                t_tower.push(run(tower, file, per_round).await / per_round as u32);
-            }
-        }
-    }
-    let mut ratios: Vec<f64> = t_ours
-        .iter()
-        .zip(&t_tower)
-        .map(|(o, t)| o.as_secs_f64() / t.as_secs_f64())
-        .collect();
-    ratios.sort_unstable_by(f64::total_cmp);
-    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    let median = |v: &mut Vec<Duration>| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let (o, t) = (median(&mut t_ours), median(&mut t_tower));
+    let servers = [ours, tower];
+    let times = Paired::run_async(rounds, 1, 2, |i| async move {
+        run(servers[i], file, per_round).await / per_round as u32
+    })
+    .await;
+    let (o, t) = (times.median(0), times.median(1));
     println!(
         "paired, {file}, {rounds} rounds: median per request servemux {o:.2?} tower-http {t:.2?}; \
-         ratio servemux/tower-http per round: median {:.3} (quartiles {:.3}-{:.3})",
-        quantile(0.5),
-        quantile(0.25),
-        quantile(0.75),
+         ratio servemux/tower-http per round: {}",
+        times.ratios(0, 1),
     );
 }
 

@@ -23,6 +23,7 @@ use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use servemux::{handler_fn, Server};
+use testkit::paired::Paired;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -157,45 +158,24 @@ fn hello_world(c: &mut Criterion) {
 
 /// A paired comparison on top of criterion's figures. On this 2-core machine client and server
 /// share the cores and the load drifts between two benchmarks run one after the other, so here the
-/// two servers take turns, round by round (who goes first swaps every round). Each round gives
-/// one ratio of the two servers' times per request, measured moments apart on the same machine;
-/// the median of those ratios is the figure to trust, and its quartiles show the spread.
+/// two servers take turns, round by round (who goes first swaps every round; see
+/// `testkit::paired`). Each round gives one ratio of the two servers' times per request, measured
+/// moments apart on the same machine; the median of those ratios is the figure to trust, and its
+/// quartiles show the spread.
 async fn paired(conns: usize, ours: SocketAddr, hyper: SocketAddr) {
     // `SERVEMUX_PAIRED_ROUNDS` trades time for a narrower spread.
-    let rounds = std::env::var("SERVEMUX_PAIRED_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(150usize);
+    let rounds = testkit::paired::env_or("SERVEMUX_PAIRED_ROUNDS", 150);
     let per_round = 2_000u64;
-    let mut t_ours = Vec::with_capacity(rounds);
-    let mut t_hyper = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        for turn in 0..2 {
-            if (turn + round) % 2 == 0 {
-                t_ours.push(run(ours, conns, per_round).await / per_round as u32);
-            } else {
-                t_hyper.push(run(hyper, conns, per_round).await / per_round as u32);
-            }
-        }
-    }
-    let mut ratios: Vec<f64> = t_ours
-        .iter()
-        .zip(&t_hyper)
-        .map(|(o, h)| o.as_secs_f64() / h.as_secs_f64())
-        .collect();
-    ratios.sort_unstable_by(f64::total_cmp);
-    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    let median = |v: &mut Vec<Duration>| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let (ours, hyper) = (median(&mut t_ours), median(&mut t_hyper));
+    let servers = [ours, hyper];
+    let times = Paired::run_async(rounds, 1, 2, |i| async move {
+        run(servers[i], conns, per_round).await / per_round as u32
+    })
+    .await;
+    let (ours, hyper) = (times.median(0), times.median(1));
     println!(
         "paired, {conns} connection(s), {rounds} rounds: median per request servemux {ours:.2?} \
-         hyper {hyper:.2?}; ratio servemux/hyper per round: median {:.3} (quartiles {:.3}-{:.3})",
-        quantile(0.5),
-        quantile(0.25),
-        quantile(0.75),
+         hyper {hyper:.2?}; ratio servemux/hyper per round: {}",
+        times.ratios(0, 1),
     );
 }
 

@@ -33,6 +33,7 @@ use rcgen::{CertificateParams, KeyPair};
 use servemux::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use servemux::rustls::{self, ClientConfig, RootCertStore, ServerConfig};
 use servemux::{handler_fn, Server, TlsConfig};
+use testkit::paired::Paired;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -207,10 +208,7 @@ fn https(_c: &mut Criterion) {
     let ours = rt.block_on(start_ours(server_config.clone()));
     let hyper = rt.block_on(start_hyper(server_config));
 
-    let rounds = std::env::var("SERVEMUX_PAIRED_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100usize);
+    let rounds = testkit::paired::env_or("SERVEMUX_PAIRED_ROUNDS", 100);
     rt.block_on(async {
         for conns in [1usize, 16] {
             let what = format!("keep-alive hello, {conns} connection(s)");
@@ -236,9 +234,10 @@ fn https(_c: &mut Criterion) {
     });
 }
 
-/// The servers take turns, round by round (who goes first swaps every round); each round gives
-/// one ratio of their times per iteration, measured moments apart on the same machine. The
-/// median of those ratios is the figure to trust, its quartiles show the spread.
+/// The servers take turns, round by round (who goes first swaps every round; see
+/// `testkit::paired`); each round gives one ratio of their times per iteration, measured moments
+/// apart on the same machine. The median of those ratios is the figure to trust, its quartiles
+/// show the spread.
 async fn paired<F, Fut>(
     what: &str,
     rounds: usize,
@@ -250,37 +249,19 @@ async fn paired<F, Fut>(
     F: Fn(SocketAddr, u64) -> Fut,
     Fut: std::future::Future<Output = Duration>,
 {
-    let mut t_ours = Vec::with_capacity(rounds);
-    let mut t_hyper = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        for turn in 0..2 {
-            if (turn + round) % 2 == 0 {
-                t_ours.push(run(ours, per_round).await / per_round as u32);
-            } else {
-                t_hyper.push(run(hyper, per_round).await / per_round as u32);
-            }
-        }
-    }
-    let mut ratios: Vec<f64> = t_ours
-        .iter()
-        .zip(&t_hyper)
-        .map(|(o, h)| o.as_secs_f64() / h.as_secs_f64())
-        .collect();
-    ratios.sort_unstable_by(f64::total_cmp);
-    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    let median = |v: &mut Vec<Duration>| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let (ours, hyper) = (median(&mut t_ours), median(&mut t_hyper));
+    let servers = [ours, hyper];
+    let times = Paired::run_async(rounds, 1, 2, |i| {
+        let round = run(servers[i], per_round);
+        async move { round.await / per_round as u32 }
+    })
+    .await;
+    let (ours, hyper) = (times.median(0), times.median(1));
+    let ratios = times.ratios(0, 1);
     println!(
         "paired, {what}, {rounds} rounds: median per iteration servemux {ours:.2?} hyper \
-         {hyper:.2?}; ratio servemux/hyper per round: median {:.3} (quartiles {:.3}-{:.3}); \
+         {hyper:.2?}; ratio servemux/hyper per round: {ratios}; \
          throughput ratio servemux/hyper {:.3}",
-        quantile(0.5),
-        quantile(0.25),
-        quantile(0.75),
-        1.0 / quantile(0.5),
+        1.0 / ratios.median(),
     );
 }
 

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use futures_util::{SinkExt, StreamExt};
 use servemux::{handler_fn, upgrade_websocket, Server};
+use testkit::paired::Paired;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 use tokio::sync::Mutex;
@@ -117,44 +118,22 @@ fn echo_round_trips(c: &mut Criterion) {
     rt.block_on(paired(&ours, &plain));
 }
 
-/// Both servers take turns, round by round (who goes first swaps every round); each round gives
-/// one ratio of their times per round trip, measured moments apart. The median ratio and its
-/// quartiles are printed.
+/// Both servers take turns, round by round (who goes first swaps every round; see
+/// `testkit::paired`); each round gives one ratio of their times per round trip, measured moments
+/// apart. The median ratio and its quartiles are printed.
 async fn paired(ours: &Mutex<Client>, plain: &Mutex<Client>) {
-    let rounds = std::env::var("WS_PAIRED_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100usize);
+    let rounds = testkit::paired::env_or("WS_PAIRED_ROUNDS", 100);
     let per_round = 1_000u64;
-    let mut t_ours = Vec::with_capacity(rounds);
-    let mut t_plain = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        for turn in 0..2 {
-            if (turn + round) % 2 == 0 {
-                t_ours.push(run(ours, per_round).await / per_round as u32);
-            } else {
-                t_plain.push(run(plain, per_round).await / per_round as u32);
-            }
-        }
-    }
-    let mut ratios: Vec<f64> = t_ours
-        .iter()
-        .zip(&t_plain)
-        .map(|(o, p)| o.as_secs_f64() / p.as_secs_f64())
-        .collect();
-    ratios.sort_unstable_by(f64::total_cmp);
-    let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    let median = |v: &mut Vec<Duration>| {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let (o, p) = (median(&mut t_ours), median(&mut t_plain));
+    let clients = [ours, plain];
+    let times = Paired::run_async(rounds, 1, 2, |i| async move {
+        run(clients[i], per_round).await / per_round as u32
+    })
+    .await;
+    let (o, p) = (times.median(0), times.median(1));
     println!(
         "paired, {rounds} rounds: median per round trip servemux+hijack {o:.2?} \
-         tokio-tungstenite {p:.2?}; ratio per round: median {:.3} (quartiles {:.3}-{:.3})",
-        quantile(0.5),
-        quantile(0.25),
-        quantile(0.75),
+         tokio-tungstenite {p:.2?}; ratio per round: {}",
+        times.ratios(0, 1),
     );
 }
 

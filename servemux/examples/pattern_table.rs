@@ -12,24 +12,18 @@
 //! and exits 2. Once listening, the example prints `listening on http://ADDR` (the real port when
 //! ADDR ends in `:0`).
 
+use std::io;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use servemux::{PatternError, PatternMux, Server};
 use tokio::net::TcpListener;
 
 // ANCHOR: table
-/// The patterns of a table, in file order.
-pub fn patterns(table: &str) -> impl Iterator<Item = &str> {
-    table
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-}
-
 /// A mux where every pattern of `table` answers 200 with its text and its path values.
 pub fn build_mux(table: &str) -> Result<PatternMux, PatternError> {
     let mux = PatternMux::new();
-    for pattern in patterns(table) {
+    for pattern in testkit::table::entries(table) {
         mux.handle_func(pattern, |w, r| {
             Box::pin(async move {
                 let mut body = r.pattern().unwrap_or("").to_owned();
@@ -46,50 +40,17 @@ pub fn build_mux(table: &str) -> Result<PatternMux, PatternError> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [file, addr] = args.as_slice() else {
-        eprintln!("usage: pattern_table FILE ADDR");
-        return ExitCode::from(2);
-    };
-    let table = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("pattern_table: {file}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mux = match build_mux(&table) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let listener = match TcpListener::bind(addr.as_str()).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("pattern_table: listen on {addr}: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match listener.local_addr() {
-        Ok(a) => println!("listening on http://{a}"),
-        Err(e) => {
-            eprintln!("pattern_table: {e}");
-            return ExitCode::FAILURE;
-        }
-    }
+    let build = |table: &str| build_mux(table).map_err(|e| e.to_string());
+    testkit::table::main("pattern_table", build, serve).await
+}
+
+/// Serves until Ctrl-C, then lets in-flight requests finish (Go's `Shutdown`).
+async fn serve(mux: PatternMux, listener: TcpListener) -> io::Result<()> {
     let server = Server::new(mux);
     let stopper = server.clone();
     tokio::spawn(async move {
         let _ = tokio::signal::ctrl_c().await;
-        let _ = stopper.shutdown(std::time::Duration::from_secs(5)).await;
+        let _ = stopper.shutdown(Duration::from_secs(5)).await;
     });
-    match server.serve(listener).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("pattern_table: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    server.serve(listener).await
 }

@@ -40,7 +40,7 @@ use crate::{Request, ResponseWriter};
 /// Why a connection could not be hijacked.
 #[derive(Debug)]
 pub enum HijackError {
-    /// The writer is not on a socket (a [`ResponseWriter::recorder`]) or the request was not read
+    /// The writer is not on a socket (a [`Recorder`](crate::Recorder)'s) or the request was not read
     /// from one (built with [`Request::new`]): there is no connection to hand over.
     NotSupported,
     /// The connection was hijacked already.

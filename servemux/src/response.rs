@@ -13,9 +13,11 @@
 //!
 //! No body is ever sent for HEAD requests or for 1xx, 204 and 304 responses.
 //!
-//! The same writer also works without a socket, as a recorder (behind [`Recorder`](crate::Recorder),
-//! Go's `httptest.ResponseRecorder`, which has a module of its own),
-//! which is how routers are unit-tested and benchmarked without the network.
+//! This module is the socket writer. The same writer can also answer in memory, the way routers are
+//! unit-tested and benchmarked without the network: that side is [`Recorder`](crate::Recorder)'s
+//! (Go's `httptest.ResponseRecorder`) and lives in `recorder`. The one seam between the two is the
+//! writer's `Output`: the socket or the recorder's `Recording`, chosen by a match on an enum (no
+//! dynamic dispatch on the hot path).
 
 use std::io;
 use std::io::Write as _;
@@ -30,6 +32,7 @@ use tokio::time::Instant;
 use crate::conn_registry::ConnSignal;
 use crate::date;
 use crate::expect::ContinueGate;
+use crate::recorder::Recording;
 use crate::server::Shared;
 use crate::stream::ConnStream;
 
@@ -43,8 +46,8 @@ const WIRE_FLUSH_AT: usize = 16 * 1024;
 enum Output {
     /// The connection's stream, plain or TLS (see `stream`).
     Socket(ConnStream),
-    /// In memory: the body is kept de-chunked so tests can read it.
-    Recorder(Vec<u8>),
+    /// In memory, for a [`Recorder`](crate::Recorder): the recorder's side (see `recorder`).
+    Memory(Recording),
     /// A handler took the socket over (see `hijack`); nothing more is written through here.
     Hijacked,
 }
@@ -128,7 +131,7 @@ impl std::fmt::Debug for ResponseWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let output = match self.output {
             Output::Socket(_) => "socket",
-            Output::Recorder(_) => "recorder",
+            Output::Memory(_) => "recorder",
             Output::Hijacked => "hijacked",
         };
         f.debug_struct("ResponseWriter")
@@ -157,11 +160,10 @@ impl ResponseWriter {
         w
     }
 
-    /// A writer that records the response in memory (behind [`Recorder`](crate::Recorder), and
-    /// the buffer of [`timeout_handler`](crate::timeout_handler)). It answers a keep-alive
-    /// HTTP/1.1 GET.
-    pub(crate) fn recorder() -> Self {
-        Self::with_output(Output::Recorder(Vec::new()), Duration::MAX)
+    /// A writer whose committed body goes into `recording` instead of onto a socket (see
+    /// `recorder`). It answers a keep-alive HTTP/1.1 GET.
+    pub(crate) fn for_memory(recording: Recording) -> Self {
+        Self::with_output(Output::Memory(recording), Duration::MAX)
     }
 
     fn with_output(output: Output, write_timeout: Duration) -> Self {
@@ -200,9 +202,6 @@ impl ResponseWriter {
         self.close_after = false;
         self.declared = None;
         self.body_written = 0;
-        if let Output::Recorder(body) = &mut self.output {
-            body.clear();
-        }
     }
 
     /// The response headers. Changes take effect until the head is committed (the first flush).
@@ -409,8 +408,8 @@ impl ResponseWriter {
         }
 
         self.committed = Some(framing);
-        // A recorder writes no head, like Go's `ResponseRecorder`: it shows the handler's headers.
-        if let Output::Socket(_) = self.output {
+        // Only a socket gets a head: a recorder shows the handler's headers (see `recorder`).
+        if self.is_socket() {
             self.finished_at = Instant::now();
             self.write_head(status, extra);
         }
@@ -465,7 +464,7 @@ impl ResponseWriter {
         wire.extend_from_slice(b"\r\n");
     }
 
-    /// Frames committed body bytes onto the wire (or into the recording).
+    /// Frames committed body bytes onto the wire (a recorder's are kept unframed).
     fn send_body(&mut self, data: &[u8]) -> io::Result<()> {
         let Some(framing) = self.committed else {
             return Ok(());
@@ -488,7 +487,7 @@ impl ResponseWriter {
             Framing::Chunked | Framing::UntilClose => data,
         };
         match &mut self.output {
-            Output::Recorder(body) => body.extend_from_slice(bytes),
+            Output::Memory(recording) => recording.record(bytes),
             Output::Hijacked => {}
             Output::Socket(_) if framing == Framing::Chunked => {
                 let _ = write!(self.wire, "{:x}\r\n", bytes.len());
@@ -504,7 +503,7 @@ impl ResponseWriter {
     pub(crate) async fn flush_wire(&mut self) -> io::Result<()> {
         let sock = match &mut self.output {
             Output::Socket(sock) => sock,
-            Output::Recorder(_) => {
+            Output::Memory(_) => {
                 self.wire.clear();
                 return Ok(());
             }
@@ -571,30 +570,20 @@ impl ResponseWriter {
         self.commit(true);
     }
 
-    /// The body recorded by a [`recorder`](Self::recorder) writer (empty for socket writers). Call
-    /// [`finish_recording`](Self::finish_recording) first so that a handler's buffered bytes count.
-    pub(crate) fn recorded_body(&self) -> &[u8] {
+    /// The recording of a [`for_memory`](Self::for_memory) writer (`None` on a socket).
+    pub(crate) fn recording(&self) -> Option<&Recording> {
         match &self.output {
-            Output::Recorder(body) => body,
-            Output::Socket(_) | Output::Hijacked => &[],
+            Output::Memory(recording) => Some(recording),
+            Output::Socket(_) | Output::Hijacked => None,
         }
     }
 
-    /// Ends a recorded response as the server would when the handler returns: buffered body bytes
-    /// are committed. As with Go's `ResponseRecorder`, the headers stay the handler's own: the
-    /// framing headers a server adds (`Content-Length`, `Connection`, `Date`) are not recorded.
-    pub(crate) fn finish_recording(&mut self) {
-        self.finish();
-    }
-
-    /// Resets a recorder for the next request (benches reuse one writer).
-    pub(crate) fn reset_recorder(&mut self) {
-        let exchange = Exchange {
-            is_head: false,
-            version: Version::HTTP_11,
-            keep_alive: true,
-        };
-        self.begin(exchange);
+    /// The recording, mutable (see [`recording`](Self::recording)).
+    pub(crate) fn recording_mut(&mut self) -> Option<&mut Recording> {
+        match &mut self.output {
+            Output::Memory(recording) => Some(recording),
+            Output::Socket(_) | Output::Hijacked => None,
+        }
     }
 
     /// Half-closes the socket after an error response (our side is done talking).

@@ -6,7 +6,7 @@
 //! with `ErrHandlerTimeout`). Here the inner handler is a future: when the time is up the future
 //! is dropped, so it stops at the `.await` it was waiting in, and whatever it owned (a database
 //! lease, a subscription) is released by its destructors. Like Go's, the inner handler writes to
-//! a buffer (a recorder [`ResponseWriter`]), which is copied to the real response only when it
+//! a buffer (a [`Recorder`]), which is copied to the real response only when it
 //! finished in time: a late handler can never have sent half a response. For the same reason it
 //! cannot stream (its flushes stay in the buffer) or hijack (Go's `timeoutWriter` is no `Hijacker`
 //! either).
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::{BoxFuture, Handler, Request, ResponseWriter};
+use crate::{BoxFuture, Handler, Recorder, Request, ResponseWriter};
 
 /// What Go answers a timed-out request with when `msg` is empty.
 const DEFAULT_BODY: &str =
@@ -44,8 +44,8 @@ pub fn timeout_handler<H: Handler>(inner: H, limit: Duration, msg: &str) -> Time
 impl<H: Handler> Handler for TimeoutHandler<H> {
     fn serve_http<'a>(&'a self, w: &'a mut ResponseWriter, r: &'a mut Request) -> BoxFuture<'a> {
         Box::pin(async move {
-            let mut buffered = ResponseWriter::recorder();
-            let run = self.inner.serve_http(&mut buffered, r);
+            let mut buffered = Recorder::new();
+            let run = self.inner.serve_http(buffered.writer(), r);
             // On timeout, `timeout` drops `run` (and with it the inner handler) before returning.
             if tokio::time::timeout(self.limit, run).await.is_err() {
                 tracing::debug!(limit = ?self.limit, "handler timed out; answering 503");
@@ -53,13 +53,13 @@ impl<H: Handler> Handler for TimeoutHandler<H> {
                 let _ = w.write(self.body.as_bytes()).await;
                 return;
             }
-            buffered.finish_recording();
+            buffered.finish();
             for (name, value) in buffered.header() {
                 w.header_mut().append(name.clone(), value.clone());
             }
             w.write_header(buffered.status());
-            if !buffered.recorded_body().is_empty() {
-                let _ = w.write(buffered.recorded_body()).await;
+            if !buffered.body().is_empty() {
+                let _ = w.write(buffered.body()).await;
             }
         })
     }

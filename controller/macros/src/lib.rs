@@ -16,6 +16,52 @@
 //! The impl block itself is left untouched; the attribute adds an `impl controller::Actions` that
 //! lists the actions (`controller::ActionDef`) and a `call_action` that dispatches an action index
 //! to its method with a `match` — the compiled counterpart of `reflect.Value.Call`.
+//!
+//! The attribute is used through `controller`, which re-exports it (the generated code names
+//! `controller`'s traits). This doctest can do that because `controller` is a dev-dependency of
+//! this crate: Cargo allows that cycle, since the dev-dependency is built against this crate's
+//! library, which is built without its dev-dependencies.
+//!
+//! ```
+//! use controller::{boxed, ActionContext, BaseContext, Controller, Router, System};
+//! use servemux::http::{Method, StatusCode};
+//! use servemux::{Handler, Recorder, Request, ResponseWriter};
+//!
+//! struct DemoController;
+//!
+//! impl Controller for DemoController {
+//!     type Context<'a> = BaseContext<'a>;
+//!     fn new_action_context<'a>(&self, r: &'a Request, w: &'a mut ResponseWriter) -> BaseContext<'a> {
+//!         BaseContext::new(r, w)
+//!     }
+//! }
+//!
+//! #[controller::actions]
+//! impl DemoController {
+//!     // Go's `DescribeDemoAction`: the action `describedemo`, at `/demo/describedemo`.
+//!     fn describe_demo_action(ctx: &mut BaseContext) {
+//!         ctx.append("a demo\n");
+//!     }
+//!     // Arguments come from a rule's capture groups; an action may be async.
+//!     async fn args_action(ctx: &mut BaseContext<'_>, id: String) {
+//!         ctx.append(format!("args {id}\n"));
+//!     }
+//! }
+//!
+//! let mut router = Router::new();
+//! router.register_routes([boxed(DemoController)]).unwrap();
+//! router.define_route(r"^/demo/args/(\d+)$", "demo", "args").unwrap();
+//! let system = System::new(router);
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! for (target, body) in [("/Demo/DescribeDemo", "a demo\n"), ("/demo/args/123", "args 123\n")] {
+//!     let mut rec = Recorder::new();
+//!     let mut r = Request::new(Method::GET, target).unwrap();
+//!     rt.block_on(system.serve_http(rec.writer(), &mut r));
+//!     rec.finish();
+//!     assert_eq!((rec.status(), rec.body()), (StatusCode::OK, body.as_bytes()), "{target}");
+//! }
+//! ```
 
 #![forbid(unsafe_code)]
 

@@ -8,10 +8,14 @@
 //! - [`alloc`]   — a counting global allocator (each test binary declares it) and its meters;
 //! - [`go`]      — the Go differential harness: find a toolchain, build a Go twin in GOPATH
 //!   mode, start it (or our example) on a route table and wait for its address;
+//! - [`paired`]  — the benches' turn-taking measurement: contenders alternate round by round,
+//!   and the median of the per-round ratios (with its quartiles) is the figure to quote;
 //! - [`rng`]     — the seeded generator the differentials draw tables and requests from;
 //! - [`cargo`]   — an example binary of the calling crate, built on demand;
 //! - [`book`]    — the book's generated transcripts: written with a dated header under
 //!   `UPDATE_BOOK=1`, otherwise checked against what the program prints today;
+//! - [`table`]   — the route-table examples' shared `main` (`mux_table`, `pattern_table`,
+//!   `gin_table`: the interface the Go differentials drive);
 //! - [`routes`]  — the route sets of the router comparison (julienschmidt's `static` and
 //!   `github`, and generated ones).
 //!
@@ -28,7 +32,9 @@ pub mod book;
 pub mod cargo;
 pub mod go;
 pub mod http;
+pub mod paired;
 pub mod rng;
 pub mod routes;
+pub mod table;
 
 pub use alloc::CountingAlloc;
