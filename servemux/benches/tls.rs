@@ -118,6 +118,8 @@ async fn start_hyper(config: Arc<ServerConfig>) -> SocketAddr {
 struct Client {
     stream: tokio_rustls::client::TlsStream<TcpStream>,
     buf: Vec<u8>,
+    peer: SocketAddr,
+    done: u64,
 }
 
 impl Client {
@@ -129,6 +131,8 @@ impl Client {
         Client {
             stream,
             buf: Vec::with_capacity(4096),
+            peer: addr,
+            done: 0,
         }
     }
 
@@ -137,10 +141,17 @@ impl Client {
         loop {
             if let Some(len) = complete_response(&self.buf) {
                 self.buf.drain(..len);
+                self.done += 1;
                 return;
             }
             let n = self.stream.read_buf(&mut self.buf).await.unwrap();
-            assert!(n > 0, "server closed the connection");
+            assert!(
+                n > 0,
+                "server {} closed the connection after {} exchanges, buf {:?}",
+                self.peer,
+                self.done,
+                String::from_utf8_lossy(&self.buf)
+            );
         }
     }
 }
@@ -207,6 +218,7 @@ fn https(_c: &mut Criterion) {
     let connector = TlsConnector::from(client_config);
     let ours = rt.block_on(start_ours(server_config.clone()));
     let hyper = rt.block_on(start_hyper(server_config));
+    eprintln!("ours {ours} hyper {hyper}");
 
     let rounds = testkit::paired::env_or("SERVEMUX_PAIRED_ROUNDS", 100);
     rt.block_on(async {
