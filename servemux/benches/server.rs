@@ -9,6 +9,11 @@
 //! the ratio of their median times per request: the figure to trust on a shared machine.
 //!
 //! Run: `cargo bench -p servemux --bench server`
+//!
+//! Profile: with `SERVEMUX_PROFILE=servemux` (or `hyper`) the bench runs one server alone, 20,100
+//! requests over 16 connections (`SERVEMUX_PROFILE_REQUESTS` changes the 20,000 measured), and
+//! exits; run that under `valgrind --tool=callgrind`, whose instruction counts do not depend on
+//! the machine's load, to compare the two servers function by function.
 
 // `criterion_group!` defines a public function it cannot document.
 #![allow(missing_docs)]
@@ -139,6 +144,14 @@ fn hello_world(c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
     let ours = rt.block_on(start_ours());
     let hyper = rt.block_on(start_hyper());
+    if let Ok(which) = std::env::var("SERVEMUX_PROFILE") {
+        let addr = if which == "hyper" { hyper } else { ours };
+        let requests = testkit::paired::env_or("SERVEMUX_PROFILE_REQUESTS", 20_000) as u64;
+        rt.block_on(run(addr, 16, 100));
+        let took = rt.block_on(run(addr, 16, requests));
+        println!("profile {which}: {requests} requests on 16 connections in {took:.2?}");
+        return;
+    }
 
     let mut group = c.benchmark_group("hello_keepalive");
     group.throughput(Throughput::Elements(1));

@@ -15,6 +15,10 @@
 //! 2,000 on each connection.
 //!
 //! Run: `cargo bench -p servemux --bench tls` (`SERVEMUX_PAIRED_ROUNDS=N` sets the rounds).
+//!
+//! Profile: `SERVEMUX_PROFILE=servemux` (or `hyper`) runs one server alone, 10,100 keep-alive
+//! exchanges over 16 connections, and exits: the run to give `valgrind --tool=callgrind`, as in
+//! `server.rs`.
 
 // `criterion_group!` defines a public function it cannot document.
 #![allow(missing_docs)]
@@ -219,6 +223,13 @@ fn https(_c: &mut Criterion) {
     let ours = rt.block_on(start_ours(server_config.clone()));
     let hyper = rt.block_on(start_hyper(server_config));
     eprintln!("ours {ours} hyper {hyper}");
+    if let Ok(which) = std::env::var("SERVEMUX_PROFILE") {
+        let addr = if which == "hyper" { hyper } else { ours };
+        rt.block_on(keep_alive(addr, &connector, 16, 100));
+        let took = rt.block_on(keep_alive(addr, &connector, 16, 10_000));
+        println!("profile {which}: 10000 exchanges on 16 connections in {took:.2?}");
+        return;
+    }
 
     let rounds = testkit::paired::env_or("SERVEMUX_PAIRED_ROUNDS", 100);
     rt.block_on(async {
