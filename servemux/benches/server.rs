@@ -10,6 +10,8 @@
 //!
 //! Run: `cargo bench -p servemux --bench server`
 //!
+//! Calibration: `SERVEMUX_PAIRED_SELF=1` pairs servemux with a second servemux instead of hyper.
+//!
 //! Profile: with `SERVEMUX_PROFILE=servemux` (or `hyper`) the bench runs one server alone, 20,100
 //! requests over 16 connections (`SERVEMUX_PROFILE_REQUESTS` changes the 20,000 measured), and
 //! exits; run that under `valgrind --tool=callgrind`, whose instruction counts do not depend on
@@ -143,7 +145,13 @@ async fn run(addr: SocketAddr, conns: usize, iters: u64) -> Duration {
 fn hello_world(c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
     let ours = rt.block_on(start_ours());
-    let hyper = rt.block_on(start_hyper());
+    // `SERVEMUX_PAIRED_SELF=1` puts a second servemux in hyper's place: the pair then measures
+    // the method's own noise and bias (an even pair should give 1.000).
+    let hyper = if std::env::var_os("SERVEMUX_PAIRED_SELF").is_some() {
+        rt.block_on(start_ours())
+    } else {
+        rt.block_on(start_hyper())
+    };
     if let Ok(which) = std::env::var("SERVEMUX_PROFILE") {
         let addr = if which == "hyper" { hyper } else { ours };
         let requests = testkit::paired::env_or("SERVEMUX_PROFILE_REQUESTS", 20_000) as u64;
