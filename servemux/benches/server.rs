@@ -22,7 +22,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -30,8 +30,8 @@ use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use servemux::{handler_fn, Server};
+use testkit::keep_alive::{self, KeepAlive};
 use testkit::paired::Paired;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 
@@ -72,74 +72,15 @@ async fn start_hyper() -> SocketAddr {
     addr
 }
 
-/// A keep-alive client connection that sends one request at a time and reads the whole response.
-struct Client {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Client {
-    async fn connect(addr: SocketAddr) -> Client {
-        let stream = TcpStream::connect(addr).await.unwrap();
-        stream.set_nodelay(true).unwrap();
-        Client {
-            stream,
-            buf: Vec::with_capacity(4096),
-        }
-    }
-
-    async fn exchange(&mut self) {
-        self.stream.write_all(REQUEST).await.unwrap();
-        loop {
-            if let Some(len) = complete_response(&self.buf) {
-                self.buf.drain(..len);
-                return;
-            }
-            let n = self.stream.read_buf(&mut self.buf).await.unwrap();
-            assert!(n > 0, "server closed the connection");
-        }
-    }
-}
-
-/// Length of the first complete response in `buf` (head plus Content-Length body), if complete.
-fn complete_response(buf: &[u8]) -> Option<usize> {
-    let mut headers = [httparse::EMPTY_HEADER; 16];
-    let mut resp = httparse::Response::new(&mut headers);
-    let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
-        return None;
-    };
-    assert_eq!(resp.code, Some(200));
-    let len: usize = resp
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
-        .expect("content-length");
-    (buf.len() >= head + len).then_some(head + len)
-}
-
 /// Runs `iters` exchanges spread over `conns` connections and returns the elapsed time.
 async fn run(addr: SocketAddr, conns: usize, iters: u64) -> Duration {
     let mut clients = Vec::with_capacity(conns);
     for _ in 0..conns {
-        clients.push(Client::connect(addr).await);
+        let stream = TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        clients.push(KeepAlive::new(stream, addr, REQUEST));
     }
-    let per_conn = iters.div_ceil(conns as u64);
-    let start = Instant::now();
-    let tasks: Vec<_> = clients
-        .into_iter()
-        .map(|mut c| {
-            tokio::spawn(async move {
-                for _ in 0..per_conn {
-                    c.exchange().await;
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    start.elapsed()
+    keep_alive::run(clients, iters).await
 }
 
 fn hello_world(c: &mut Criterion) {

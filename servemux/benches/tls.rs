@@ -37,10 +37,11 @@ use rcgen::{CertificateParams, KeyPair};
 use servemux::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use servemux::rustls::{self, ClientConfig, RootCertStore, ServerConfig};
 use servemux::{handler_fn, Server, TlsConfig};
+use testkit::keep_alive::{self, KeepAlive};
 use testkit::paired::Paired;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
+use tokio_rustls::client::TlsStream;
 use tokio_rustls::{TlsAcceptor, TlsConnector};
 
 const BODY: &[u8] = b"hello, world\n";
@@ -118,63 +119,13 @@ async fn start_hyper(config: Arc<ServerConfig>) -> SocketAddr {
     addr
 }
 
-/// A client TLS connection that sends one request at a time and reads the whole response.
-struct Client {
-    stream: tokio_rustls::client::TlsStream<TcpStream>,
-    buf: Vec<u8>,
-    peer: SocketAddr,
-    done: u64,
-}
-
-impl Client {
-    async fn connect(addr: SocketAddr, connector: &TlsConnector) -> Client {
-        let tcp = TcpStream::connect(addr).await.unwrap();
-        tcp.set_nodelay(true).unwrap();
-        let name = ServerName::try_from("localhost").unwrap();
-        let stream = connector.connect(name, tcp).await.unwrap();
-        Client {
-            stream,
-            buf: Vec::with_capacity(4096),
-            peer: addr,
-            done: 0,
-        }
-    }
-
-    async fn exchange(&mut self) {
-        self.stream.write_all(REQUEST).await.unwrap();
-        loop {
-            if let Some(len) = complete_response(&self.buf) {
-                self.buf.drain(..len);
-                self.done += 1;
-                return;
-            }
-            let n = self.stream.read_buf(&mut self.buf).await.unwrap();
-            assert!(
-                n > 0,
-                "server {} closed the connection after {} exchanges, buf {:?}",
-                self.peer,
-                self.done,
-                String::from_utf8_lossy(&self.buf)
-            );
-        }
-    }
-}
-
-/// Length of the first complete response in `buf` (head plus Content-Length body), if complete.
-fn complete_response(buf: &[u8]) -> Option<usize> {
-    let mut headers = [httparse::EMPTY_HEADER; 16];
-    let mut resp = httparse::Response::new(&mut headers);
-    let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
-        return None;
-    };
-    assert_eq!(resp.code, Some(200));
-    let len: usize = resp
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
-        .expect("content-length");
-    (buf.len() >= head + len).then_some(head + len)
+/// A keep-alive client over a new TLS connection (a full handshake).
+async fn connect(addr: SocketAddr, connector: &TlsConnector) -> KeepAlive<TlsStream<TcpStream>> {
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.set_nodelay(true).unwrap();
+    let name = ServerName::try_from("localhost").unwrap();
+    let stream = connector.connect(name, tcp).await.unwrap();
+    KeepAlive::new(stream, addr, REQUEST)
 }
 
 /// `iters` exchanges spread over `conns` established connections; the elapsed time.
@@ -186,31 +137,16 @@ async fn keep_alive(
 ) -> Duration {
     let mut clients = Vec::with_capacity(conns);
     for _ in 0..conns {
-        clients.push(Client::connect(addr, connector).await);
+        clients.push(connect(addr, connector).await);
     }
-    let per_conn = iters.div_ceil(conns as u64);
-    let start = Instant::now();
-    let tasks: Vec<_> = clients
-        .into_iter()
-        .map(|mut c| {
-            tokio::spawn(async move {
-                for _ in 0..per_conn {
-                    c.exchange().await;
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    start.elapsed()
+    keep_alive::run(clients, iters).await
 }
 
 /// `iters` times, one after another: connect, handshake, one exchange, close.
 async fn new_connections(addr: SocketAddr, connector: &TlsConnector, iters: u64) -> Duration {
     let start = Instant::now();
     for _ in 0..iters {
-        let mut client = Client::connect(addr, connector).await;
+        let mut client = connect(addr, connector).await;
         client.exchange().await;
     }
     start.elapsed()

@@ -32,6 +32,7 @@ pub mod book;
 pub mod cargo;
 pub mod go;
 pub mod http;
+pub mod keep_alive;
 pub mod paired;
 pub mod rng;
 pub mod routes;
