@@ -78,7 +78,7 @@ pub(crate) async fn serve_conn(
         buf: BytesMut::with_capacity(READ_BUFFER),
     };
     let mut scratch = Scratch::default();
-    let mut req = Request::for_connection(remote);
+    let mut req = Request::for_connection(remote, io.rd.tls_info().cloned());
     let mut first = true;
     // Both waits come from the connection's signal (see `signal`): no lock shared with other
     // connections, and no tokio timer armed while the connection sits between requests.

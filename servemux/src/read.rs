@@ -80,7 +80,7 @@ pub(crate) async fn read_request(
     });
     let framing = head.framing;
     let expect = head.expect_continue && head.version == Version::HTTP_11;
-    if let Err(e) = req.begin(head.method, head.version, io.rd.tls_info()) {
+    if let Err(e) = req.begin(head.method, head.version) {
         return Err(Refusal {
             io,
             answer: Some(e),

@@ -62,7 +62,8 @@ impl Request {
             header::HOST,
             header::HeaderValue::from_static("example.com"),
         );
-        let mut req = Request::for_connection(SocketAddr::from((Ipv4Addr::LOCALHOST, 1234)));
+        let remote = SocketAddr::from((Ipv4Addr::LOCALHOST, 1234));
+        let mut req = Request::for_connection(remote, None);
         req.method = method;
         req.target = target.to_owned();
         req.headers = headers;
@@ -88,8 +89,9 @@ impl Request {
 
     /// The request a connection fills in place for each request it reads: one value for the
     /// connection's whole life, so that a request is never moved (it is some 560 bytes) and its
-    /// target, host and header map keep their allocations from one request to the next.
-    pub(crate) fn for_connection(remote_addr: SocketAddr) -> Request {
+    /// target, host and header map keep their allocations from one request to the next. `tls` is
+    /// the connection's TLS session, the same for every request on it.
+    pub(crate) fn for_connection(remote_addr: SocketAddr, tls: Option<Arc<TlsInfo>>) -> Request {
         Request {
             method: Method::GET,
             target: String::new(),
@@ -103,7 +105,7 @@ impl Request {
             body: Body::empty(),
             wire_body: None,
             route: Default::default(),
-            tls: None,
+            tls,
         }
     }
 
@@ -115,17 +117,11 @@ impl Request {
         }
     }
 
-    /// Completes a request whose target and fields the parser wrote: its method, version and
-    /// TLS session, and what the target says (path, query, host).
-    pub(crate) fn begin(
-        &mut self,
-        method: Method,
-        version: Version,
-        tls: Option<&Arc<TlsInfo>>,
-    ) -> Result<(), HeadError> {
+    /// Completes a request whose target and fields the parser wrote: its method and version,
+    /// and what the target says (path, query, host).
+    pub(crate) fn begin(&mut self, method: Method, version: Version) -> Result<(), HeadError> {
         self.method = method;
         self.version = version;
-        self.tls = tls.cloned();
         self.read_target()
     }
 
