@@ -91,14 +91,18 @@ impl ConnSignal {
 
     /// Completes once the server's phase is `phase` or later.
     pub(crate) fn reached(&self, phase: Phase) -> impl Future<Output = ()> + Unpin + '_ {
-        std::future::poll_fn(move |cx| self.poll_until(cx, || self.phase() >= phase))
+        let mut registered = None;
+        std::future::poll_fn(move |cx| {
+            self.poll_until(cx, &mut registered, || self.phase() >= phase)
+        })
     }
 
     /// Completes when the connection must be cut: the shutdown deadline passed and no handler
     /// has taken the connection over.
     pub(crate) fn cut(&self) -> impl Future<Output = ()> + Unpin + '_ {
+        let mut registered = None;
         std::future::poll_fn(move |cx| {
-            self.poll_until(cx, || {
+            self.poll_until(cx, &mut registered, || {
                 self.phase() >= Phase::Forced && !self.hijacked.load(Ordering::Acquire)
             })
         })
@@ -131,36 +135,47 @@ impl ConnSignal {
     /// Completes once the sweeper has seen the idle deadline pass. It may complete up to one
     /// sweep interval late, never early.
     pub(crate) fn idle_expired(&self) -> impl Future<Output = ()> + Unpin + '_ {
+        let mut registered = None;
         std::future::poll_fn(move |cx| {
-            self.poll_until(cx, || self.idle_expired.load(Ordering::Acquire))
+            self.poll_until(cx, &mut registered, || {
+                self.idle_expired.load(Ordering::Acquire)
+            })
         })
     }
 
-    fn poll_until(&self, cx: &mut Context<'_>, done: impl Fn() -> bool) -> Poll<()> {
+    /// One poll of a wait on the signal. `registered` is the waiting future's own copy of the
+    /// waker it left in the slot: while the task polls with that same waker — and a task's waker
+    /// does not change — the slot already holds it, and the lock is not taken. The connection
+    /// polls its waits on every wake-up of its task, so this keeps atomic operations off the
+    /// path of every request; the slot is only ever replaced by the connection's own task (one
+    /// task waits on a signal), and waking leaves the waker in it.
+    fn poll_until(
+        &self,
+        cx: &mut Context<'_>,
+        registered: &mut Option<Waker>,
+        done: impl Fn() -> bool,
+    ) -> Poll<()> {
         if done() {
             return Poll::Ready(());
         }
-        {
-            let mut slot = lock(&self.waker);
-            match &*slot {
-                Some(w) if w.will_wake(cx.waker()) => {}
-                _ => *slot = Some(cx.waker().clone()),
+        if !registered.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            let waker = cx.waker().clone();
+            *lock(&self.waker) = Some(waker.clone());
+            *registered = Some(waker);
+            // The signal may have changed between the first check and storing the waker; both
+            // signallers store their change before they take the waker, so checking again
+            // closes that gap.
+            if done() {
+                return Poll::Ready(());
             }
         }
-        // The signal may have changed between the first check and storing the waker; both
-        // signallers store their change before they take the waker, so checking again closes
-        // that gap.
-        if done() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
+        Poll::Pending
     }
 
     fn wake(&self) {
-        let waker = lock(&self.waker).take();
-        if let Some(w) = waker {
-            w.wake();
+        // By reference: the waker stays in the slot, where the waits' copies say it is.
+        if let Some(w) = &*lock(&self.waker) {
+            w.wake_by_ref();
         }
     }
 
@@ -356,6 +371,26 @@ mod tests {
         registry.advance(Phase::Forced);
         assert_eq!(counter.0.load(Ordering::SeqCst), 2);
         assert!(Pin::new(&mut forced).poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn a_wait_polled_with_another_waker_wakes_that_one() {
+        let registry = registry();
+        let registered = registry.add();
+        let conn = registered.signal();
+        let (first, first_waker) = counting();
+        let (second, second_waker) = counting();
+        let mut draining = conn.reached(Phase::Draining);
+        for _ in 0..2 {
+            let mut cx = Context::from_waker(&first_waker);
+            assert!(Pin::new(&mut draining).poll(&mut cx).is_pending());
+        }
+        let mut cx = Context::from_waker(&second_waker);
+        assert!(Pin::new(&mut draining).poll(&mut cx).is_pending());
+
+        registry.advance(Phase::Draining);
+        assert_eq!(first.0.load(Ordering::SeqCst), 0);
+        assert_eq!(second.0.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -48,6 +48,10 @@ impl ContinueGate {
 
     /// The response is being committed: from now on no interim response may be sent.
     pub(crate) fn refuse(&self) {
+        // Nearly every request expects nothing: a load decides that without a locked operation.
+        if self.state.load(Ordering::Acquire) != OWED {
+            return;
+        }
         let _ = self
             .state
             .compare_exchange(OWED, REFUSED, Ordering::AcqRel, Ordering::Acquire);

@@ -5,21 +5,21 @@
 //!
 //! ```text
 //!   Body (reads) ──────┐
-//!                      ├──> Arc<Conn> ── Plain(Mutex<TcpStream>)          one lock per call
+//!                      ├──> Arc<Conn> ── Plain(TcpStream)                 used through &self
 //!   ResponseWriter ────┘              └─ Tls(Box<Mutex<TlsStream>>)     one lock per poll
 //! ```
 //!
-//! Both arms sit behind a lock so that reads go through tokio's `AsyncRead`: it notices a read
-//! that took less than it asked for (the socket is drained) and marks the socket not ready, so
-//! the wait for the next request goes straight to epoll. Reading through `&TcpStream`'s
-//! `try_read` has no such hint, and every keep-alive request began with one more `recvfrom`
-//! that answered `EAGAIN` (strace counted 85,292 reads for hyper's 56,949 in the same hello
-//! run), a few percent of a hello request. A TLS session cannot be used through `&self` anyway:
-//! rustls keeps one state for both directions. The locks are never contended — one task serves
-//! a connection, its body and its response — and never held across an `await`; the handle stays
-//! one pointer wide, so the connection future does not grow. No boxed trait object is on the
-//! plain path.
-//! an `await`. A hijack drops one handle and takes the stream out of the other.
+//! A TCP socket can be read and written through a shared reference, so the plain arm needs no
+//! lock. Its reads keep one hint of tokio's own `AsyncRead`, though: a read that took less than
+//! it asked for drained the socket, so the socket is marked not ready and the wait for the next
+//! request goes straight to epoll (see [`poll_read_plain`]). Without it every keep-alive request
+//! began with one more `recvfrom` that answered `EAGAIN` (strace counted 85,292 reads for hyper's
+//! 56,949 in the same hello run), a few percent of a hello request. A TLS session cannot be used
+//! through `&self`: rustls keeps one state for both directions, so that arm sits behind a lock,
+//! which is never contended — one task serves a connection, its body and its response — and
+//! never held across an `await`. The handle stays one pointer wide, so the connection future
+//! does not grow, and no boxed trait object is on the plain path. A hijack drops one handle and
+//! takes the stream out of the other.
 
 use std::io;
 use std::pin::Pin;
@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{ready, Context, Poll};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 use tokio::net::TcpStream;
 
 use crate::tls::TlsInfo;
@@ -39,10 +39,9 @@ pub type TlsStream = tokio_rustls::server::TlsStream<TcpStream>;
 /// One accepted connection.
 #[derive(Debug)]
 pub(crate) enum Conn {
-    /// Behind a lock that is never contended (one task serves the connection) so that reads go
-    /// through tokio's `AsyncRead`, which notices a read that drained the socket and skips the
-    /// `EAGAIN` read the next wait would otherwise begin with — one system call per request.
-    Plain(Mutex<TcpStream>),
+    /// Read and written through `&TcpStream`: no lock, and no atomic operation of ours on the
+    /// way to the socket.
+    Plain(TcpStream),
     Tls(Box<TlsConn>),
 }
 
@@ -67,7 +66,7 @@ pub(crate) enum Reunited {
 
 impl ConnStream {
     pub(crate) fn plain(stream: TcpStream) -> ConnStream {
-        ConnStream(Arc::new(Conn::Plain(Mutex::new(stream))))
+        ConnStream(Arc::new(Conn::Plain(stream)))
     }
 
     pub(crate) fn tls(stream: TlsStream, info: TlsInfo) -> ConnStream {
@@ -93,7 +92,14 @@ impl ConnStream {
         buf: &mut BytesMut,
     ) -> Poll<io::Result<usize>> {
         match &*self.0 {
-            Conn::Plain(s) => tokio_util::io::poll_read_buf(Pin::new(&mut *lock(s)), cx, buf),
+            Conn::Plain(s) => {
+                if buf.len() == buf.capacity() {
+                    // As `BufMut::chunk_mut` does for a full buffer.
+                    buf.reserve(64);
+                }
+                let room = buf.capacity() - buf.len();
+                poll_read_plain(s, cx, room, || s.try_read_buf(buf))
+            }
             Conn::Tls(t) => {
                 let mut stream = lock(&t.stream);
                 tokio_util::io::poll_read_buf(Pin::new(&mut *stream), cx, buf)
@@ -109,7 +115,11 @@ impl ConnStream {
         dst: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         match &*self.0 {
-            Conn::Plain(s) => poll_read_into(&mut *lock(s), cx, dst),
+            Conn::Plain(_) if dst.is_empty() => Poll::Ready(Ok(0)),
+            Conn::Plain(s) => {
+                let room = dst.len();
+                poll_read_plain(s, cx, room, || s.try_read(dst))
+            }
             Conn::Tls(t) => poll_read_into(&mut *lock(&t.stream), cx, dst),
         }
     }
@@ -129,7 +139,6 @@ impl ConnStream {
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         match &*self.0 {
             Conn::Plain(s) => loop {
-                let s = lock(s);
                 match s.try_write(data) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                         ready!(s.poll_write_ready(cx))?;
@@ -156,7 +165,6 @@ impl ConnStream {
     pub(crate) fn try_write(&self, data: &[u8]) -> io::Result<(usize, bool)> {
         match &*self.0 {
             Conn::Plain(s) => {
-                let s = lock(s);
                 let mut sent = 0;
                 while sent < data.len() {
                     match s.try_write(&data[sent..]) {
@@ -209,7 +217,7 @@ impl ConnStream {
     /// Ends our sending side: TCP's half-close, after TLS's `close_notify` on a TLS session.
     pub(crate) async fn shutdown_write(&self) -> io::Result<()> {
         match &*self.0 {
-            Conn::Plain(s) => socket2::SockRef::from(&*lock(s)).shutdown(std::net::Shutdown::Write),
+            Conn::Plain(s) => socket2::SockRef::from(s).shutdown(std::net::Shutdown::Write),
             Conn::Tls(t) => {
                 std::future::poll_fn(|cx| Pin::new(&mut *lock(&t.stream)).poll_shutdown(cx)).await
             }
@@ -228,9 +236,7 @@ impl ConnStream {
         drop(self);
         drop(other);
         match Arc::try_unwrap(conn) {
-            Ok(Conn::Plain(s)) => Ok(Reunited::Plain(
-                s.into_inner().unwrap_or_else(|e| e.into_inner()),
-            )),
+            Ok(Conn::Plain(s)) => Ok(Reunited::Plain(s)),
             Ok(Conn::Tls(t)) => Ok(Reunited::Tls(Box::new(
                 t.stream.into_inner().unwrap_or_else(|e| e.into_inner()),
             ))),
@@ -273,6 +279,47 @@ impl std::io::Write for TryWriter<'_> {
         Ok(())
     }
 }
+
+// ANCHOR: poll_read_plain
+/// One read from a plain socket through `&TcpStream`, marking the socket not ready after a read
+/// that took less than its `room` — the rule tokio's `AsyncRead` for `TcpStream` applies
+/// (`PollEvented::poll_read`): with epoll, a short read shows the socket's buffer was drained.
+///
+/// The mark is made through `try_io`, which clears the readiness it saw *before* the read and
+/// only if no newer event has arrived since, so bytes that land after the read still wake the
+/// task. `read` is tokio's own `try_read` or `try_read_buf`; nested in `try_io` it sees the same
+/// readiness, and clears it itself when the socket answers `WouldBlock`.
+fn poll_read_plain(
+    s: &TcpStream,
+    cx: &mut Context<'_>,
+    room: usize,
+    mut read: impl FnMut() -> io::Result<usize>,
+) -> Poll<io::Result<usize>> {
+    loop {
+        ready!(s.poll_read_ready(cx))?;
+        let mut got = 0;
+        let result = s.try_io(Interest::READABLE, || {
+            got = read()?;
+            if got > 0 && got < room {
+                // Drained: have `try_io` clear the readiness, as a short `AsyncRead` read does.
+                Err(io::ErrorKind::WouldBlock.into())
+            } else {
+                Ok(got)
+            }
+        });
+        match result {
+            Ok(n) => return Poll::Ready(Ok(n)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && got > 0 => {
+                return Poll::Ready(Ok(got))
+            }
+            // Not ready after all: the readiness is cleared, so the next poll waits for epoll.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Poll::Ready(Err(e)),
+        }
+    }
+}
+
+// ANCHOR_END: poll_read_plain
 
 /// One read into `dst` through the stream's `AsyncRead`: `Ok(0)` at end of stream.
 fn poll_read_into<S: AsyncRead + Unpin>(

@@ -208,8 +208,10 @@ fn content_encoding_leaves_the_length_out() {
     assert_eq!(r.body, BODY.repeat(500));
 }
 
-fn tree() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fs_rules_tree");
+/// A fresh tree under `name`: each test has its own, since the tests run at once and each
+/// starts by removing what a previous run left.
+fn tree(name: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("docs")).unwrap();
     std::fs::create_dir_all(root.join("site")).unwrap();
@@ -222,7 +224,7 @@ fn tree() -> PathBuf {
 
 #[test]
 fn file_server_rules() {
-    let root = tree();
+    let root = tree("fs_rules_tree");
     let s = ThreadServer::start(FileServer::dir(&root));
     let r = get(&s, "/hello.txt", &[]);
     assert_eq!((r.status, r.body.as_slice()), (200, &b"hello\n"[..]));
@@ -281,7 +283,7 @@ fn file_server_rules() {
 
 #[test]
 fn serve_file_refuses_dot_dot_and_strip_prefix_mounts() {
-    let root = tree();
+    let root = tree("fs_rules_serve_file_tree");
     let file = root.join("hello.txt").to_string_lossy().into_owned();
     let s = ThreadServer::start(handler_fn(move |w, r| {
         let file = file.clone();
