@@ -17,8 +17,8 @@
 //! Run: `cargo bench -p servemux --bench tls` (`SERVEMUX_PAIRED_ROUNDS=N` sets the rounds).
 //!
 //! Profile: `SERVEMUX_PROFILE=servemux` (or `hyper`) runs one server alone, 10,100 keep-alive
-//! exchanges over 16 connections, and exits: the run to give `valgrind --tool=callgrind`, as in
-//! `server.rs`.
+//! exchanges over 16 connections (`SERVEMUX_PROFILE_REQUESTS` changes the 10,000 measured), and
+//! exits: the run to give `valgrind --tool=callgrind` or `perf record`, as in `server.rs`.
 
 // `criterion_group!` defines a public function it cannot document.
 #![allow(missing_docs)]
@@ -161,9 +161,10 @@ fn https(_c: &mut Criterion) {
     eprintln!("ours {ours} hyper {hyper}");
     if let Ok(which) = std::env::var("SERVEMUX_PROFILE") {
         let addr = if which == "hyper" { hyper } else { ours };
+        let exchanges = testkit::paired::env_or("SERVEMUX_PROFILE_REQUESTS", 10_000) as u64;
         rt.block_on(keep_alive(addr, &connector, 16, 100));
-        let took = rt.block_on(keep_alive(addr, &connector, 16, 10_000));
-        println!("profile {which}: 10000 exchanges on 16 connections in {took:.2?}");
+        let took = rt.block_on(keep_alive(addr, &connector, 16, exchanges));
+        println!("profile {which}: {exchanges} exchanges on 16 connections in {took:.2?}");
         return;
     }
 
