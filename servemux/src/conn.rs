@@ -34,7 +34,7 @@ use crate::conn_registry::{ConnSignal, Phase};
 use crate::expect::ContinueGate;
 use crate::head::Scratch;
 use crate::panic::panic_message;
-use crate::read::{read_request, Refusal};
+use crate::read::{read_request, try_read_request, Refusal};
 use crate::server::{ConnState, Shared};
 use crate::stream::ConnStream;
 use crate::{Request, ResponseWriter};
@@ -125,7 +125,13 @@ pub(crate) async fn serve_conn(
 
         // ANCHOR: step2
         // 2. Read the request: its head now, its body as the handler asks for it.
-        match read_request(io, &mut w, cfg, &mut scratch, &mut req, &gate).await {
+        let read = match try_read_request(io, &mut w, cfg, &mut scratch, &mut req, &gate) {
+            Ok(read) => read,
+            // Boxed: a head in pieces, or a response to send before reading on, is rare, and
+            // this future would otherwise sit in every connection's.
+            Err(io) => Box::pin(read_request(io, &mut w, cfg, &mut scratch, &mut req, &gate)).await,
+        };
+        match read {
             Ok(()) => {}
             Err(Refusal {
                 io,

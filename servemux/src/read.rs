@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::body::{Body, ConnIo};
 use crate::expect::ContinueGate;
-use crate::head::{parse_head_into, BodyFraming, HeadError, Scratch};
+use crate::head::{parse_head_into, BodyFraming, HeadError, HeadFacts, Scratch};
 use crate::response::Exchange;
 use crate::{Config, Request, ResponseWriter};
 
@@ -22,6 +22,29 @@ pub(crate) struct Refusal {
     /// The error to answer with before closing; `None` to close without a word (the client left
     /// or was too slow).
     pub answer: Option<HeadError>,
+}
+
+/// Reads the next request from `io` without waiting, when it can: its head is all in the buffer
+/// and no finished response is waiting to go out first. That is nearly every request, and this
+/// path is a plain function call, so nothing of it is kept in the connection's future. Gives
+/// `io` back untouched (`Err`) when the request needs the socket: then [`read_request`] reads it.
+pub(crate) fn try_read_request(
+    mut io: ConnIo,
+    w: &mut ResponseWriter,
+    cfg: &Config,
+    scratch: &mut Scratch,
+    req: &mut Request,
+    gate: &Arc<ContinueGate>,
+) -> Result<Result<(), Refusal>, ConnIo> {
+    if w.has_unflushed() {
+        return Err(io);
+    }
+    match parse_head_into(&mut io.buf, cfg, scratch, req.head_fields()) {
+        Ok(Some((head, _len))) => Ok(start_request(io, head, None, w, cfg, req, gate)),
+        // Nothing was taken from the buffer.
+        Ok(None) => Err(io),
+        Err(e) => Ok(Err(refuse(io, e, w, req))),
+    }
 }
 
 /// Reads the next request from `io`, whose buffer already holds at least its first byte, into
@@ -45,25 +68,13 @@ pub(crate) async fn read_request(
         match parse_head_into(&mut io.buf, cfg, scratch, req.head_fields()) {
             Ok(Some((head, _len))) => break head,
             Ok(None) => {}
-            Err(e) => {
-                tracing::debug!(%remote, error = %e, "refusing request head");
-                w.begin(Exchange::for_error());
-                return Err(Refusal {
-                    io,
-                    answer: Some(e),
-                });
-            }
+            Err(e) => return Err(refuse(io, e, w, req)),
         }
         if w.has_unflushed() && w.flush_wire().await.is_err() {
             return Err(Refusal { io, answer: None });
         }
         let deadline = *deadline.get_or_insert_with(|| Instant::now() + cfg.read_header_timeout);
-        // Boxed, as the writer's slow path is: a head that does not come whole is rare, and its
-        // timer would otherwise sit in every connection's future.
-        let more = Box::pin(tokio::time::timeout_at(
-            deadline,
-            io.rd.read_buf(&mut io.buf),
-        ));
+        let more = tokio::time::timeout_at(deadline, io.rd.read_buf(&mut io.buf));
         match more.await {
             Ok(Ok(n)) if n > 0 => {}
             _ => {
@@ -72,7 +83,27 @@ pub(crate) async fn read_request(
             }
         }
     };
+    let mut body_deadline = None;
+    if head.framing != BodyFraming::Empty {
+        if w.has_unflushed() && w.flush_wire().await.is_err() {
+            return Err(Refusal { io, answer: None });
+        }
+        body_deadline = Some(Instant::now() + cfg.read_body_timeout);
+    }
+    start_request(io, head, body_deadline, w, cfg, req, gate)
+}
 
+/// A head was parsed: starts the exchange and hands the read side to the request's body,
+/// framed by the head. `body_deadline` is when a body must have arrived (made here if `None`).
+fn start_request(
+    io: ConnIo,
+    head: HeadFacts,
+    body_deadline: Option<Instant>,
+    w: &mut ResponseWriter,
+    cfg: &Config,
+    req: &mut Request,
+    gate: &Arc<ContinueGate>,
+) -> Result<(), Refusal> {
     w.begin(Exchange {
         is_head: head.method == Method::HEAD,
         version: head.version,
@@ -87,13 +118,10 @@ pub(crate) async fn read_request(
         });
     }
     gate.reset(expect && framing != BodyFraming::Empty);
-    let mut deadline = None;
-    if framing != BodyFraming::Empty {
-        if w.has_unflushed() && w.flush_wire().await.is_err() {
-            return Err(Refusal { io, answer: None });
-        }
-        deadline = Some(Instant::now() + cfg.read_body_timeout);
-    }
+    let deadline = match framing {
+        BodyFraming::Empty => None,
+        _ => Some(body_deadline.unwrap_or_else(|| Instant::now() + cfg.read_body_timeout)),
+    };
     req.attach_body(Body::from_conn(
         io,
         framing,
@@ -103,4 +131,14 @@ pub(crate) async fn read_request(
         deadline,
     ));
     Ok(())
+}
+
+/// A head that cannot be served: answered with `e`'s status, then the connection closes.
+fn refuse(io: ConnIo, e: HeadError, w: &mut ResponseWriter, req: &Request) -> Refusal {
+    tracing::debug!(remote = %req.remote_addr(), error = %e, "refusing request head");
+    w.begin(Exchange::for_error());
+    Refusal {
+        io,
+        answer: Some(e),
+    }
 }
