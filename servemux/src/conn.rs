@@ -90,8 +90,11 @@ pub(crate) async fn serve_conn(
         // ANCHOR: step1
         // 1. Wait for the start of a request: idle between requests, or cut by shutdown.
         if io.buf.is_empty() {
-            if w.has_unflushed() && w.flush_wire().await.is_err() {
-                return;
+            // The last response goes out now, nearly always without an await.
+            match w.try_flush_wire() {
+                Ok(true) => {}
+                Ok(false) if w.flush_wire().await.is_ok() => {}
+                _ => return,
             }
             if !first {
                 shared.set_state(remote, ConnState::Idle);
@@ -159,6 +162,8 @@ pub(crate) async fn serve_conn(
             return;
         }
         let close = match outcome {
+            // A body read to its end, as every request without one is, leaves nothing to drop.
+            Ok(()) if req.wire_body_mut().is_done_cleanly() => end_response(&mut w, remote),
             Ok(()) => finish_request(&mut w, &mut req, remote).await,
             Err(panic) => {
                 tracing::error!(
@@ -214,12 +219,20 @@ async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: Socke
         // Before the head goes out, so that it can say `Connection: close`.
         w.close_after_response();
     }
-    let mut close = w.finish();
+    let mut close = end_response(w, remote);
     // A head the handler already sent could not say it; the rest is dropped after it instead
     // (also before a close, as Go's `body.Close` does: unread bytes at close cost a reset).
     if committed && !body.discard_rest(MAX_POST_HANDLER_READ).await {
+        tracing::debug!(%remote, "closing: the rest of the request body was not dropped");
         close = true;
     }
+    close
+}
+// ANCHOR_END: finish
+
+/// Finishes the response (see `ResponseWriter::finish`); whether the connection must close.
+fn end_response(w: &mut ResponseWriter, remote: SocketAddr) -> bool {
+    let close = w.finish();
     tracing::debug!(
         %remote,
         status = w.status().as_u16(),
@@ -229,7 +242,6 @@ async fn finish_request(w: &mut ResponseWriter, req: &mut Request, remote: Socke
     );
     close
 }
-// ANCHOR_END: finish
 
 /// Sends the response, stops writing, and drains what the client still sends for a moment (Go's
 /// `closeWriteAndWait`), so the client sees our answer rather than a reset: closing a socket

@@ -499,13 +499,17 @@ impl ResponseWriter {
         Ok(())
     }
 
-    /// Writes the gathered wire bytes to the socket, bounded by the write timeout.
-    pub(crate) async fn flush_wire(&mut self) -> io::Result<()> {
+    /// Writes the gathered wire bytes without waiting: `Ok(true)` once none are left. A response
+    /// nearly always fits in the socket's send buffer, so this is nearly always the whole write,
+    /// and it is a plain call: only the bytes the kernel (or the TLS session) did not take are
+    /// left for [`flush_wire`](Self::flush_wire), under the write timeout, whose deadline costs
+    /// a clock read.
+    pub(crate) fn try_flush_wire(&mut self) -> io::Result<bool> {
         let sock = match &mut self.output {
             Output::Socket(sock) => sock,
             Output::Memory(_) => {
                 self.wire.clear();
-                return Ok(());
+                return Ok(true);
             }
             Output::Hijacked => {
                 self.wire.clear();
@@ -513,28 +517,38 @@ impl ResponseWriter {
             }
         };
         if self.wire.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
-        // A response nearly always fits in the socket's send buffer. Try that first: only bytes
-        // the kernel (or the TLS session) did not take are written under the write timeout,
-        // whose deadline costs a clock read.
-        let sent = match sock.try_write(&self.wire) {
+        match sock.try_write(&self.wire) {
             Ok((sent, true)) if sent == self.wire.len() => {
                 self.wire.clear();
-                return Ok(());
+                Ok(true)
             }
-            Ok((sent, _)) => sent,
+            // On TLS all may be taken but not yet sent: the rest, even of nothing, flushes it.
+            Ok((sent, _)) => {
+                self.wire.drain(..sent);
+                Ok(false)
+            }
             Err(e) => {
                 self.wire.clear();
-                return Err(e);
+                Err(e)
             }
+        }
+    }
+
+    /// Writes the gathered wire bytes to the socket, bounded by the write timeout.
+    pub(crate) async fn flush_wire(&mut self) -> io::Result<()> {
+        if self.try_flush_wire()? {
+            return Ok(());
+        }
+        let Output::Socket(sock) = &self.output else {
+            return Ok(());
         };
         // The slow path is boxed: its timer and write future would otherwise be part of every
         // connection's future, awaiting or not — memory each idle connection would carry.
-        let rest = &self.wire[sent..];
         let res = Box::pin(tokio::time::timeout(
             self.write_timeout,
-            sock.write_all(rest),
+            sock.write_all(&self.wire),
         ))
         .await;
         self.wire.clear();
