@@ -130,9 +130,19 @@ pub(crate) async fn serve_conn(
         // 2. Read the request: its head now, its body as the handler asks for it.
         let read = match try_read_request(io, &mut w, cfg, &mut scratch, &mut req, &gate) {
             Ok(read) => read,
-            // Boxed: a head in pieces, or a response to send before reading on, is rare, and
-            // this future would otherwise sit in every connection's.
-            Err(io) => Box::pin(read_request(io, &mut w, cfg, &mut scratch, &mut req, &gate)).await,
+            // Boxed: a head in pieces, or responses to send before a body, are rare, and this
+            // future would otherwise sit in every connection's.
+            Err(from) => {
+                Box::pin(read_request(
+                    from,
+                    &mut w,
+                    cfg,
+                    &mut scratch,
+                    &mut req,
+                    &gate,
+                ))
+                .await
+            }
         };
         match read {
             Ok(()) => {}

@@ -24,10 +24,19 @@ pub(crate) struct Refusal {
     pub answer: Option<HeadError>,
 }
 
-/// Reads the next request from `io` without waiting, when it can: its head is all in the buffer
-/// and no finished response is waiting to go out first. That is nearly every request, and this
-/// path is a plain function call, so nothing of it is kept in the connection's future. Gives
-/// `io` back untouched (`Err`) when the request needs the socket: then [`read_request`] reads it.
+/// Where the waiting read, [`read_request`], takes over from [`try_read_request`].
+pub(crate) enum Resume {
+    /// The head is not all in the buffer yet.
+    Head(ConnIo),
+    /// The head is read, and the request has a body: the finished responses before it, which
+    /// the socket did not take at once, must go out before that body is waited for.
+    Flush(ConnIo, HeadFacts),
+}
+
+/// Reads the next request from `io` without waiting, when it can: its head is all in the
+/// buffer, and if it has a body, nothing is left to send before it. That is nearly every
+/// request, and this path is a plain function call, so nothing of it is kept in the
+/// connection's future. Otherwise says where [`read_request`] takes over.
 pub(crate) fn try_read_request(
     mut io: ConnIo,
     w: &mut ResponseWriter,
@@ -35,14 +44,22 @@ pub(crate) fn try_read_request(
     scratch: &mut Scratch,
     req: &mut Request,
     gate: &Arc<ContinueGate>,
-) -> Result<Result<(), Refusal>, ConnIo> {
-    if w.has_unflushed() {
-        return Err(io);
-    }
+) -> Result<Result<(), Refusal>, Resume> {
     match parse_head_into(&mut io.buf, cfg, scratch, req.head_fields()) {
-        Ok(Some((head, _len))) => Ok(start_request(io, head, None, w, cfg, req, gate)),
+        Ok(Some((head, _len))) => {
+            // A client may send a body only after reading the responses before it, so those go
+            // out first; without a body they wait to share one write with this one's.
+            if head.framing != BodyFraming::Empty && w.has_unflushed() {
+                match w.try_flush_wire() {
+                    Ok(true) => {}
+                    Ok(false) => return Err(Resume::Flush(io, head)),
+                    Err(_) => return Ok(Err(Refusal { io, answer: None })),
+                }
+            }
+            Ok(start_request(io, head, None, w, cfg, req, gate))
+        }
         // Nothing was taken from the buffer.
-        Ok(None) => Err(io),
+        Ok(None) => Err(Resume::Head(io)),
         Err(e) => Ok(Err(refuse(io, e, w, req))),
     }
 }
@@ -53,35 +70,43 @@ pub(crate) fn try_read_request(
 /// Any finished response still in `w` goes out before this waits on the socket: for the rest of
 /// a head, or for a body the client may send only once it has read that response.
 pub(crate) async fn read_request(
-    mut io: ConnIo,
+    from: Resume,
     w: &mut ResponseWriter,
     cfg: &Config,
     scratch: &mut Scratch,
     req: &mut Request,
     gate: &Arc<ContinueGate>,
 ) -> Result<(), Refusal> {
+    let (mut io, head) = match from {
+        Resume::Head(io) => (io, None),
+        Resume::Flush(io, head) => (io, Some(head)),
+    };
     let remote = req.remote_addr();
     // The head's clock starts the first time it is found incomplete: a head that came whole in
     // one read (nearly every request) needs no deadline, and reading the clock is not free.
     let mut deadline = None;
-    let head = loop {
-        match parse_head_into(&mut io.buf, cfg, scratch, req.head_fields()) {
-            Ok(Some((head, _len))) => break head,
-            Ok(None) => {}
-            Err(e) => return Err(refuse(io, e, w, req)),
-        }
-        if w.has_unflushed() && w.flush_wire().await.is_err() {
-            return Err(Refusal { io, answer: None });
-        }
-        let deadline = *deadline.get_or_insert_with(|| Instant::now() + cfg.read_header_timeout);
-        let more = tokio::time::timeout_at(deadline, io.rd.read_buf(&mut io.buf));
-        match more.await {
-            Ok(Ok(n)) if n > 0 => {}
-            _ => {
-                tracing::debug!(%remote, "closing: request head not completed in time");
+    let head = match head {
+        Some(head) => head,
+        None => loop {
+            match parse_head_into(&mut io.buf, cfg, scratch, req.head_fields()) {
+                Ok(Some((head, _len))) => break head,
+                Ok(None) => {}
+                Err(e) => return Err(refuse(io, e, w, req)),
+            }
+            if w.has_unflushed() && w.flush_wire().await.is_err() {
                 return Err(Refusal { io, answer: None });
             }
-        }
+            let deadline =
+                *deadline.get_or_insert_with(|| Instant::now() + cfg.read_header_timeout);
+            let more = tokio::time::timeout_at(deadline, io.rd.read_buf(&mut io.buf));
+            match more.await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => {
+                    tracing::debug!(%remote, "closing: request head not completed in time");
+                    return Err(Refusal { io, answer: None });
+                }
+            }
+        },
     };
     let mut body_deadline = None;
     if head.framing != BodyFraming::Empty {
