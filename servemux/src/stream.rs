@@ -289,6 +289,11 @@ impl std::io::Write for TryWriter<'_> {
 /// only if no newer event has arrived since, so bytes that land after the read still wake the
 /// task. `read` is tokio's own `try_read` or `try_read_buf`; nested in `try_io` it sees the same
 /// readiness, and clears it itself when the socket answers `WouldBlock`.
+///
+/// This leans on tokio's rule rather than the letter of `try_io`'s documentation, which asks
+/// for `WouldBlock` only from an operation that found the socket not ready, and for raw system
+/// calls inside the closure rather than `TcpStream`'s own methods. A short read is the evidence
+/// tokio itself takes for "not ready"; the nested method only reads the same readiness again.
 fn poll_read_plain(
     s: &TcpStream,
     cx: &mut Context<'_>,
