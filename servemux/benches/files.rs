@@ -20,6 +20,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use servemux::{FileServer, Server};
+use testkit::keep_alive;
 use testkit::paired::Paired;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -100,7 +101,7 @@ impl Client {
         let mut need = None;
         loop {
             if need.is_none() {
-                need = head_and_length(&self.buf);
+                need = keep_alive::response_length(&self.buf);
             }
             if let Some(n) = need {
                 if self.buf.len() >= n {
@@ -112,23 +113,6 @@ impl Client {
             assert!(n > 0, "server closed the connection");
         }
     }
-}
-
-/// Head length plus Content-Length of the response at the start of `buf`, once the head is in.
-fn head_and_length(buf: &[u8]) -> Option<usize> {
-    let mut headers = [httparse::EMPTY_HEADER; 16];
-    let mut resp = httparse::Response::new(&mut headers);
-    let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
-        return None;
-    };
-    assert_eq!(resp.code, Some(200));
-    let len: usize = resp
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
-        .expect("content-length");
-    Some(head + len)
 }
 
 async fn run(addr: SocketAddr, file: &str, iters: u64) -> Duration {

@@ -310,20 +310,20 @@ impl Body {
         }
     }
 
-    /// Whether a `100 Continue` was owed and never sent: the client may be holding its body back,
-    /// so what follows on the connection is unknown and it must close (as Go does).
-    /// Whether body bytes the client sent (or is sending) are still unread on the connection: a
-    /// body not read to its end, unless its sender waits for a `100 Continue` that never went
-    /// out (it sends nothing, so there is nothing to drain).
     /// Read to its end without an error: nothing is left to drop after the handler.
     pub(crate) fn is_done_cleanly(&self) -> bool {
         self.error.is_none() && self.is_complete()
     }
 
+    /// Whether body bytes the client sent (or is sending) are still unread on the connection: a
+    /// body not read to its end, unless its sender waits for a `100 Continue` that never went
+    /// out (it sends nothing, so there is nothing to drain).
     pub(crate) fn left_unread(&self) -> bool {
         self.is_on_connection() && !self.is_complete() && !self.continue_unsent()
     }
 
+    /// Whether a `100 Continue` was owed and never sent: the client may be holding its body back,
+    /// so what follows on the connection is unknown and it must close (as Go does).
     pub(crate) fn continue_unsent(&self) -> bool {
         match &self.source {
             Source::Conn(c) => {

@@ -60,6 +60,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> KeepAlive<S> {
 /// Length of the first complete response in `buf` (head plus `Content-Length` body), if it is
 /// complete. Panics on a status other than 200 or a missing `Content-Length`.
 pub fn complete_response(buf: &[u8]) -> Option<usize> {
+    response_length(buf).filter(|&n| buf.len() >= n)
+}
+
+/// Length of the response at the start of `buf` (head plus `Content-Length` body), as soon as its
+/// head is in, whether or not its body is: a client reading a large body keeps the figure and
+/// does not parse the head again on every read. Panics as [`complete_response`] does.
+pub fn response_length(buf: &[u8]) -> Option<usize> {
     let mut headers = [httparse::EMPTY_HEADER; 16];
     let mut resp = httparse::Response::new(&mut headers);
     let httparse::Status::Complete(head) = resp.parse(buf).ok()? else {
@@ -72,7 +79,7 @@ pub fn complete_response(buf: &[u8]) -> Option<usize> {
         .find(|h| h.name.eq_ignore_ascii_case("content-length"))
         .and_then(|h| std::str::from_utf8(h.value).ok()?.parse().ok())
         .expect("content-length");
-    (buf.len() >= head + len).then_some(head + len)
+    Some(head + len)
 }
 
 /// Runs `iters` exchanges spread evenly over `clients`, each client in its own task, and returns
@@ -112,6 +119,16 @@ mod tests {
         let mut two = whole.to_vec();
         two.extend_from_slice(whole);
         assert_eq!(complete_response(&two), Some(whole.len()));
+    }
+
+    #[test]
+    fn a_response_length_is_known_once_its_head_is_there() {
+        let whole = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+        assert_eq!(
+            response_length(&whole[..whole.len() - 3]),
+            Some(whole.len())
+        );
+        assert_eq!(response_length(&whole[..20]), None);
     }
 
     #[tokio::test]
