@@ -93,7 +93,7 @@ pub(crate) async fn serve_conn(
             // The last response goes out now, nearly always without an await.
             match w.try_flush_wire() {
                 Ok(true) => {}
-                Ok(false) if w.flush_wire().await.is_ok() => {}
+                Ok(false) if w.flush_rest().await.is_ok() => {}
                 _ => return,
             }
             if !first {

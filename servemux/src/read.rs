@@ -79,7 +79,12 @@ pub(crate) async fn read_request(
 ) -> Result<(), Refusal> {
     let (mut io, head) = match from {
         Resume::Head(io) => (io, None),
-        Resume::Flush(io, head) => (io, Some(head)),
+        Resume::Flush(io, head) => {
+            if w.flush_rest().await.is_err() {
+                return Err(Refusal { io, answer: None });
+            }
+            (io, Some(head))
+        }
     };
     let remote = req.remote_addr();
     // The head's clock starts the first time it is found incomplete: a head that came whole in

@@ -541,6 +541,12 @@ impl ResponseWriter {
         if self.try_flush_wire()? {
             return Ok(());
         }
+        self.flush_rest().await
+    }
+
+    /// Writes what [`try_flush_wire`](Self::try_flush_wire) left, waiting as needed, bounded by
+    /// the write timeout: the socket just refused more, so it is not tried again first.
+    pub(crate) async fn flush_rest(&mut self) -> io::Result<()> {
         let Output::Socket(sock) = &self.output else {
             return Ok(());
         };
